@@ -1,0 +1,21 @@
+export * from './schema';
+export {
+  createDb,
+  type AuditDb,
+  type CreateDbOptions,
+  type Database,
+  type Driver,
+  type RawClient,
+  type Transaction,
+} from './client';
+export { insertEvents, MAX_EVENT_BATCH, type EventInput, type StoredEvent } from './events';
+export { migrationsFolder, runMigrations } from './migrate';
+export {
+  ensureEventPartitions,
+  ensurePartitionsFor,
+  listEventPartitions,
+  monthStart,
+  partitionName,
+  type EventPartition,
+} from './partitions';
+export { queryRows } from './sql';

@@ -1,0 +1,93 @@
+import { relations, sql } from 'drizzle-orm';
+import { index, inet, jsonb, pgEnum, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+
+import { bigintId, bigserialId, byteText, timestampMs } from './columns';
+import { jobs } from './jobs';
+
+export const EVENT_STATUSES = [
+  'success',
+  'failure',
+  'job_scheduled',
+  'recurring_job_scheduled',
+] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+export const eventStatus = pgEnum('event_status', EVENT_STATUSES);
+
+/** One object a task touched (Junos Space "Affected Objects" / "Affected Object Detail"). */
+export interface AffectedObject {
+  type: string;
+  name: string;
+  id?: string;
+  detail?: string;
+}
+
+export const CHANGE_FORMATS = ['text', 'json'] as const;
+export type ChangeFormat = (typeof CHANGE_FORMATS)[number];
+
+/** A configuration before/after ("View Configuration Detail"). */
+export interface EventChanges {
+  format: ChangeFormat;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * The audit log. Range-partitioned by month on occurred_at (see migrations/0001): the
+ * CREATE TABLE drizzle-kit generates is edited to add `PARTITION BY RANGE`, which
+ * drizzle-kit cannot express. Every unique key carries occurred_at (the partition key)
+ * and tenant (the future Citus distribution column).
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserialId('id').notNull(),
+    eventId: uuid('event_id').notNull().defaultRandom(),
+    tenant: byteText('tenant').notNull().default('default'),
+    occurredAt: timestampMs('occurred_at').notNull(),
+    recordedAt: timestampMs('recorded_at').notNull().defaultNow(),
+    userName: byteText('user_name').notNull(),
+    userIp: inet('user_ip'),
+    userAgent: byteText('user_agent'),
+    domain: byteText('domain'),
+    application: byteText('application'),
+    workspace: byteText('workspace'),
+    systemId: byteText('system_id'),
+    taskName: byteText('task_name').notNull(),
+    objectType: byteText('object_type'),
+    objectName: byteText('object_name'),
+    status: eventStatus('status').notNull(),
+    resultCode: byteText('result_code'),
+    description: byteText('description'),
+    // No foreign key: a service may record events for a job before (or without) reporting
+    // it, and an audit record must never be refused for that.
+    jobId: bigintId('job_id'),
+    affectedObjects: jsonb('affected_objects').$type<AffectedObject[]>().notNull().default([]),
+    changes: jsonb('changes').$type<EventChanges>(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    // Keyset order is (occurred_at, event_id): this key serves the default newest-first
+    // list, time ranges, and idempotent inserts (ON CONFLICT) with one index.
+    primaryKey({ name: 'events_pkey', columns: [t.occurredAt, t.eventId, t.tenant] }),
+    index('events_id_idx').on(t.id),
+    index('events_user_name_idx').on(t.userName, t.occurredAt, t.eventId),
+    index('events_task_name_idx').on(t.taskName, t.occurredAt, t.eventId),
+    index('events_object_name_idx').on(t.objectName, t.occurredAt, t.eventId),
+    index('events_status_idx').on(t.status, t.occurredAt, t.eventId),
+    index('events_job_id_idx')
+      .on(t.jobId)
+      .where(sql`${t.jobId} IS NOT NULL`),
+    index('events_user_ip_idx').using('gist', t.userIp.op('inet_ops')),
+    index('events_description_fts_idx').using(
+      'gin',
+      sql`to_tsvector('simple', coalesce(${t.description}, ''))`,
+    ),
+  ],
+);
+
+export const eventsRelations = relations(events, ({ one }) => ({
+  job: one(jobs, { fields: [events.jobId], references: [jobs.id] }),
+}));
+
+export type Event = typeof events.$inferSelect;
+export type NewEvent = typeof events.$inferInsert;

@@ -1,0 +1,7 @@
+export * from './api-tokens';
+export * from './archives';
+export * from './events';
+export * from './jobs';
+export * from './sessions';
+export * from './settings';
+export * from './users';

@@ -1,0 +1,82 @@
+import { relations, sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+import { archives } from './archives';
+import { bigserialId, timestampMs } from './columns';
+
+export const JOB_STATES = ['scheduled', 'in_progress', 'success', 'failure', 'canceled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const jobState = pgEnum('job_state', JOB_STATES);
+
+/** States a job never leaves. */
+export const FINISHED_JOB_STATES = ['success', 'failure', 'canceled'] as const satisfies JobState[];
+
+/** Types this service runs itself; services reporting their own jobs may use any other. */
+export const BUILTIN_JOB_TYPES = ['export', 'purge', 'retention'] as const;
+export type BuiltinJobType = (typeof BUILTIN_JOB_TYPES)[number];
+
+/** Junos Space "Recurrence": the interval, and optionally when the recurrence starts and ends. */
+export interface JobRecurrence {
+  /** ISO-8601 duration, e.g. `P1D` for daily. */
+  interval: string;
+  startsAt?: string;
+  endsAt?: string;
+}
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserialId('id').primaryKey(),
+    tenant: text('tenant').notNull().default('default'),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    state: jobState('state').notNull().default('scheduled'),
+    percent: smallint('percent').notNull().default(0),
+    summary: text('summary'),
+    scheduledAt: timestampMs('scheduled_at').notNull().defaultNow(),
+    startedAt: timestampMs('started_at'),
+    endedAt: timestampMs('ended_at'),
+    recurrence: jsonb('recurrence').$type<JobRecurrence>(),
+    createdBy: text('created_by').notNull(),
+    // A service reporting its own job names it by (system_id, external_key).
+    systemId: text('system_id'),
+    externalKey: text('external_key'),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: text('error'),
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    // Claimed work: which process holds it and until when (FOR UPDATE SKIP LOCKED).
+    lockedBy: text('locked_by'),
+    lockedUntil: timestampMs('locked_until'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('jobs_percent_range', sql`${t.percent} BETWEEN 0 AND 100`),
+    uniqueIndex('jobs_external_key_idx').on(t.tenant, t.systemId, t.externalKey),
+    index('jobs_claim_idx')
+      .on(t.scheduledAt)
+      .where(sql`${t.state} = 'scheduled'`),
+    index('jobs_type_idx').on(t.type, t.id),
+    index('jobs_state_idx').on(t.state, t.id),
+  ],
+);
+
+export const jobsRelations = relations(jobs, ({ many }) => ({
+  archives: many(archives),
+}));
+
+export type Job = typeof jobs.$inferSelect;
+export type NewJob = typeof jobs.$inferInsert;

@@ -1,0 +1,35 @@
+import { relations, sql } from 'drizzle-orm';
+import { boolean, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+import { apiTokens } from './api-tokens';
+import { bigserialId, timestampMs } from './columns';
+import { sessions } from './sessions';
+
+/** auditor: read and export; admin: everything. */
+export const USER_ROLES = ['auditor', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export const userRole = pgEnum('user_role', USER_ROLES);
+
+export const users = pgTable(
+  'users',
+  {
+    id: bigserialId('id').primaryKey(),
+    username: text('username').notNull(),
+    /** scrypt, self-describing: `scrypt$N$r$p$salt$hash`. */
+    passwordHash: text('password_hash').notNull(),
+    role: userRole('role').notNull().default('auditor'),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    lastLoginAt: timestampMs('last_login_at'),
+  },
+  (t) => [uniqueIndex('users_username_idx').on(sql`lower(${t.username})`)],
+);
+
+export const usersRelations = relations(users, ({ many }) => ({
+  sessions: many(sessions),
+  apiTokens: many(apiTokens),
+}));
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
