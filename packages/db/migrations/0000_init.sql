@@ -7,8 +7,14 @@ CREATE TYPE "public"."export_format" AS ENUM('csv', 'json', 'ndjson');--> statem
 CREATE TYPE "public"."event_status" AS ENUM('success', 'failure', 'job_scheduled', 'recurring_job_scheduled');--> statement-breakpoint
 CREATE TYPE "public"."job_state" AS ENUM('scheduled', 'in_progress', 'success', 'failure', 'canceled');--> statement-breakpoint
 CREATE TYPE "public"."user_role" AS ENUM('auditor', 'admin');--> statement-breakpoint
+CREATE SEQUENCE "public"."api_tokens_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."archives_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."jobs_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."sessions_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."users_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "api_tokens" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigint PRIMARY KEY DEFAULT nextval('api_tokens_id_seq'::regclass) NOT NULL,
 	"name" text NOT NULL,
 	"token_hash" text NOT NULL,
 	"prefix" text NOT NULL,
@@ -24,7 +30,7 @@ CREATE TABLE "api_tokens" (
 );
 --> statement-breakpoint
 CREATE TABLE "archives" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigint PRIMARY KEY DEFAULT nextval('archives_id_seq'::regclass) NOT NULL,
 	"tenant" text,
 	"job_id" bigint,
 	"kind" "archive_kind" NOT NULL,
@@ -41,7 +47,7 @@ CREATE TABLE "archives" (
 );
 --> statement-breakpoint
 CREATE TABLE "events" (
-	"id" bigserial NOT NULL,
+	"id" bigint DEFAULT nextval('events_id_seq'::regclass) NOT NULL,
 	"event_id" uuid DEFAULT gen_random_uuid() NOT NULL,
 	"tenant" text COLLATE "C" DEFAULT 'default' NOT NULL,
 	"occurred_at" timestamp (3) with time zone NOT NULL,
@@ -67,7 +73,7 @@ CREATE TABLE "events" (
 ) PARTITION BY RANGE ("occurred_at");
 --> statement-breakpoint
 CREATE TABLE "jobs" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigint PRIMARY KEY DEFAULT nextval('jobs_id_seq'::regclass) NOT NULL,
 	"tenant" text DEFAULT 'default' NOT NULL,
 	"name" text NOT NULL,
 	"type" text NOT NULL,
@@ -94,7 +100,7 @@ CREATE TABLE "jobs" (
 );
 --> statement-breakpoint
 CREATE TABLE "sessions" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigint PRIMARY KEY DEFAULT nextval('sessions_id_seq'::regclass) NOT NULL,
 	"user_id" bigint NOT NULL,
 	"token_hash" text NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
@@ -113,7 +119,7 @@ CREATE TABLE "settings" (
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigint PRIMARY KEY DEFAULT nextval('users_id_seq'::regclass) NOT NULL,
 	"username" text NOT NULL,
 	"password_hash" text NOT NULL,
 	"role" "user_role" DEFAULT 'auditor' NOT NULL,

@@ -15,14 +15,17 @@ export type Schema = typeof schema;
 
 /** The one query interface the rest of the code uses, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Transaction = PgTransaction<
+  PgQueryResultHKT,
+  Schema,
+  ExtractTablesWithRelations<Schema>
+>;
 
 export type Driver = 'pglite' | 'postgres';
 
 /** The driver's own client, for what Drizzle does not do (COPY, streaming). */
 export type RawClient =
-  | { driver: 'postgres'; sql: postgres.Sql }
-  | { driver: 'pglite'; pglite: PGlite };
+  { driver: 'postgres'; sql: postgres.Sql } | { driver: 'pglite'; pglite: PGlite };
 
 export interface AuditDb {
   db: Database;
@@ -37,7 +40,10 @@ export interface AuditDb {
 export interface CreateDbOptions {
   /** `postgres://…`: PostgreSQL through postgres.js. Absent: embedded PGlite. */
   databaseUrl?: string | undefined;
-  /** Where PGlite keeps its files; `memory://` for a throw-away database. Default `./.data`. */
+  /**
+   * Where PGlite keeps its files (in `<dataDir>/pglite`); `memory://` for a throw-away
+   * database. Default `./.data`.
+   */
   dataDir?: string | undefined;
   /** postgres.js pool size. */
   maxConnections?: number | undefined;
@@ -65,7 +71,11 @@ export async function createDb(options: CreateDbOptions = {}): Promise<AuditDb> 
   }
 
   const dataDir = options.dataDir ?? './.data';
-  const location = dataDir.startsWith('memory://') ? dataDir : resolve(dataDir, 'pglite');
+  // A relative DATA_DIR is relative to where the command was typed: pnpm runs package
+  // scripts inside the package but keeps that directory in INIT_CWD.
+  const location = dataDir.startsWith('memory://')
+    ? dataDir
+    : resolve(process.env.INIT_CWD ?? process.cwd(), dataDir, 'pglite');
   if (location !== dataDir) mkdirSync(location, { recursive: true });
   const pglite = await PGlite.create({ dataDir: location });
   await pglite.exec(`SET TimeZone = 'UTC'`);

@@ -51,9 +51,17 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
     metadata: input.metadata ?? {},
   }));
 
-  await ensurePartitionsFor(db, inputs.map((input) => input.occurredAt));
+  await ensurePartitionsFor(
+    db,
+    inputs.map((input) => input.occurredAt),
+  );
 
-  const inserted = await queryRows<{ id: string; event_id: string; tenant: string; occurred_at: string }>(
+  const inserted = await queryRows<{
+    id: string;
+    event_id: string;
+    tenant: string;
+    occurred_at: string;
+  }>(
     db,
     sql`INSERT INTO events (
           event_id, tenant, occurred_at, user_name, user_ip, user_agent, domain, application,
@@ -90,7 +98,12 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
       occurred_at: row.occurred_at,
       event_id: row.event_id,
     }));
-    const found = await queryRows<{ id: string; event_id: string; tenant: string; occurred_at: string }>(
+    const found = await queryRows<{
+      id: string;
+      event_id: string;
+      tenant: string;
+      occurred_at: string;
+    }>(
       db,
       sql`SELECT e.id::text, e.event_id::text, e.tenant, ${epochMs(sql`e.occurred_at`)} AS occurred_at
           FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb)

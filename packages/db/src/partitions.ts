@@ -19,7 +19,10 @@ export function partitionName(at: Date): string {
  * catalog lookup a month), so the insert path calls it for every batch rather than
  * trusting a cache that a purge dropping a partition would make stale.
  */
-export async function ensurePartitionsFor(db: Database, occurredAts: Iterable<Date>): Promise<void> {
+export async function ensurePartitionsFor(
+  db: Database,
+  occurredAts: Iterable<Date>,
+): Promise<void> {
   const months = new Set<string>();
   for (const at of occurredAts) months.add(monthStart(at).toISOString());
   if (months.size === 0) return;

@@ -23,7 +23,7 @@ export async function createTestDb(): Promise<AuditDb> {
   }
   const testUrl = new URL(url);
   testUrl.pathname = `/${name}`;
-  const store = await createDb({ databaseUrl: testUrl.toString(), maxConnections: 4 });
+  const store = await createDb({ databaseUrl: testUrl.toString(), maxConnections: 6 });
   await store.migrate();
   return {
     ...store,

@@ -1,7 +1,7 @@
 import { relations } from 'drizzle-orm';
-import { pgEnum, pgTable, text } from 'drizzle-orm/pg-core';
+import { pgEnum, pgSequence, pgTable, text } from 'drizzle-orm/pg-core';
 
-import { bigintId, bigserialId, timestampMs } from './columns';
+import { bigintId, serialId, timestampMs } from './columns';
 import { users } from './users';
 
 /** ingest: record events and report jobs; read: list, detail, export. */
@@ -9,9 +9,11 @@ export const TOKEN_SCOPES = ['ingest', 'read'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 export const tokenScope = pgEnum('token_scope', TOKEN_SCOPES);
 
+export const apiTokensIdSequence = pgSequence('api_tokens_id_seq');
+
 /** A service's bearer token. Shown once at creation; only its SHA-256 is kept. */
 export const apiTokens = pgTable('api_tokens', {
-  id: bigserialId('id').primaryKey(),
+  id: serialId('api_tokens_id_seq').primaryKey(),
   name: text('name').notNull(),
   tokenHash: text('token_hash').notNull().unique('api_tokens_token_hash_key'),
   /** The first characters of the token, so a person can tell tokens apart. */

@@ -1,7 +1,7 @@
 import { relations } from 'drizzle-orm';
-import { bigint, jsonb, pgEnum, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, jsonb, pgEnum, pgSequence, pgTable, text } from 'drizzle-orm/pg-core';
 
-import { bigintId, bigserialId, timestampMs } from './columns';
+import { bigintId, serialId, timestampMs } from './columns';
 import { jobs } from './jobs';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -13,9 +13,11 @@ export const ARCHIVE_KINDS = ['export', 'purge'] as const;
 export type ArchiveKind = (typeof ARCHIVE_KINDS)[number];
 export const archiveKind = pgEnum('archive_kind', ARCHIVE_KINDS);
 
+export const archivesIdSequence = pgSequence('archives_id_seq');
+
 /** A `.zip` on disk under ARCHIVE_DIR: one data file plus manifest.json. */
 export const archives = pgTable('archives', {
-  id: bigserialId('id').primaryKey(),
+  id: serialId('archives_id_seq').primaryKey(),
   // null: the archive spans every tenant.
   tenant: text('tenant'),
   jobId: bigintId('job_id').references(() => jobs.id, { onDelete: 'set null' }),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { customType, timestamp } from 'drizzle-orm/pg-core';
 
 /**
@@ -10,11 +11,15 @@ export const bigintId = customType<{ data: string; driverData: string | number |
   toDriver: (value) => value,
 });
 
-export const bigserialId = customType<{ data: string; driverData: string | number | bigint }>({
-  dataType: () => 'bigserial',
-  fromDriver: (value) => String(value),
-  toDriver: (value) => value,
-});
+/**
+ * A server-assigned id drawn from its own sequence. (A custom "bigserial" type would hide
+ * the default from Drizzle, making every insert supply the id.)
+ */
+export function serialId(sequenceName: string) {
+  return bigintId('id')
+    .notNull()
+    .default(sql.raw(`nextval('${sequenceName}'::regclass)`));
+}
 
 /**
  * Text compared byte-wise. "C" collation makes `LIKE 'prefix%'` use a btree and gives

@@ -1,7 +1,16 @@
 import { relations, sql } from 'drizzle-orm';
-import { index, inet, jsonb, pgEnum, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  inet,
+  jsonb,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
-import { bigintId, bigserialId, byteText, timestampMs } from './columns';
+import { bigintId, byteText, serialId, timestampMs } from './columns';
 import { jobs } from './jobs';
 
 export const EVENT_STATUSES = [
@@ -31,6 +40,8 @@ export interface EventChanges {
   after?: unknown;
 }
 
+export const eventsIdSequence = pgSequence('events_id_seq');
+
 /**
  * The audit log. Range-partitioned by month on occurred_at (see migrations/0001): the
  * CREATE TABLE drizzle-kit generates is edited to add `PARTITION BY RANGE`, which
@@ -40,7 +51,7 @@ export interface EventChanges {
 export const events = pgTable(
   'events',
   {
-    id: bigserialId('id').notNull(),
+    id: serialId('events_id_seq'),
     eventId: uuid('event_id').notNull().defaultRandom(),
     tenant: byteText('tenant').notNull().default('default'),
     occurredAt: timestampMs('occurred_at').notNull(),

@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgEnum,
+  pgSequence,
   pgTable,
   smallint,
   text,
@@ -13,7 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 import { archives } from './archives';
-import { bigserialId, timestampMs } from './columns';
+import { serialId, timestampMs } from './columns';
 
 export const JOB_STATES = ['scheduled', 'in_progress', 'success', 'failure', 'canceled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -34,10 +35,12 @@ export interface JobRecurrence {
   endsAt?: string;
 }
 
+export const jobsIdSequence = pgSequence('jobs_id_seq');
+
 export const jobs = pgTable(
   'jobs',
   {
-    id: bigserialId('id').primaryKey(),
+    id: serialId('jobs_id_seq').primaryKey(),
     tenant: text('tenant').notNull().default('default'),
     name: text('name').notNull(),
     type: text('type').notNull(),

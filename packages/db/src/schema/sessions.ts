@@ -1,14 +1,16 @@
 import { relations } from 'drizzle-orm';
-import { index, inet, pgTable, text } from 'drizzle-orm/pg-core';
+import { index, inet, pgSequence, pgTable, text } from 'drizzle-orm/pg-core';
 
-import { bigintId, bigserialId, timestampMs } from './columns';
+import { bigintId, serialId, timestampMs } from './columns';
 import { users } from './users';
+
+export const sessionsIdSequence = pgSequence('sessions_id_seq');
 
 /** A signed-in browser. Only a SHA-256 of the cookie's secret is stored. */
 export const sessions = pgTable(
   'sessions',
   {
-    id: bigserialId('id').primaryKey(),
+    id: serialId('sessions_id_seq').primaryKey(),
     userId: bigintId('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -19,7 +21,10 @@ export const sessions = pgTable(
     ip: inet('ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [index('sessions_user_id_idx').on(t.userId), index('sessions_expires_at_idx').on(t.expiresAt)],
+  (t) => [
+    index('sessions_user_id_idx').on(t.userId),
+    index('sessions_expires_at_idx').on(t.expiresAt),
+  ],
 );
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({

@@ -1,8 +1,8 @@
 import { relations, sql } from 'drizzle-orm';
-import { boolean, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, pgEnum, pgSequence, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 import { apiTokens } from './api-tokens';
-import { bigserialId, timestampMs } from './columns';
+import { serialId, timestampMs } from './columns';
 import { sessions } from './sessions';
 
 /** auditor: read and export; admin: everything. */
@@ -10,10 +10,12 @@ export const USER_ROLES = ['auditor', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 export const userRole = pgEnum('user_role', USER_ROLES);
 
+export const usersIdSequence = pgSequence('users_id_seq');
+
 export const users = pgTable(
   'users',
   {
-    id: bigserialId('id').primaryKey(),
+    id: serialId('users_id_seq').primaryKey(),
     username: text('username').notNull(),
     /** scrypt, self-describing: `scrypt$N$r$p$salt$hash`. */
     passwordHash: text('password_hash').notNull(),

@@ -1,0 +1,31 @@
+import { createTestDb } from '@audit/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildServer } from './server';
+
+describe('HTTP server', () => {
+  const store = createTestDb();
+  const app = store.then((s) => buildServer({ config: { LOG_LEVEL: 'silent' }, store: s }));
+  beforeAll(async () => {
+    await app;
+  });
+  afterAll(async () => {
+    await (await app).close();
+    await (await store).close();
+  });
+
+  it('answers /healthz with the database it uses', async () => {
+    const response = await (await app).inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      ok: true,
+      database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+    });
+  });
+
+  it('sends security headers', async () => {
+    const response = await (await app).inject({ method: 'GET', url: '/healthz' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+});

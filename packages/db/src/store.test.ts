@@ -1,0 +1,230 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  createDb,
+  insertEvents,
+  listEventPartitions,
+  queryRows,
+  type AuditDb,
+  type Database,
+  type EventInput,
+} from './index';
+import { createTestDb } from './testing';
+
+const usingPostgres = Boolean(process.env.DATABASE_URL);
+
+function event(overrides: Partial<EventInput> = {}): EventInput {
+  return {
+    occurredAt: new Date('2026-03-04T05:06:07.089Z'),
+    userName: 'super',
+    taskName: 'Login',
+    status: 'success',
+    ...overrides,
+  };
+}
+
+/** The partition a stored event landed in. */
+async function partitionOf(db: Database, id: string): Promise<string | undefined> {
+  const [row] = await queryRows<{ part: string }>(
+    db,
+    sql`SELECT tableoid::regclass::text AS part FROM events WHERE id = ${id}::bigint`,
+  );
+  return row?.part;
+}
+
+/** The PostgreSQL error under Drizzle's "Failed query" wrapper. */
+async function failureOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause;
+    return cause?.message ?? (error as Error).message;
+  }
+  throw new Error('expected the statement to fail');
+}
+
+describe('event store', () => {
+  let store: AuditDb;
+  beforeAll(async () => {
+    store = await createTestDb();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('uses the driver DATABASE_URL asks for', () => {
+    expect(store.driver).toBe(usingPostgres ? 'postgres' : 'pglite');
+    expect(store.raw.driver).toBe(store.driver);
+  });
+
+  it('applies migrations from empty, and a second run changes nothing', async () => {
+    const schemaSnapshot = sql`
+      SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ',' ORDER BY table_name, column_name) AS cols,
+             (SELECT count(*)::int FROM drizzle.__drizzle_migrations) AS applied
+      FROM information_schema.columns WHERE table_schema = 'public'`;
+    const [before] = await queryRows<{ cols: string; applied: number }>(store.db, schemaSnapshot);
+    await store.migrate();
+    await store.migrate();
+    const [after] = await queryRows<{ cols: string; applied: number }>(store.db, schemaSnapshot);
+    expect(before?.applied).toBe(2);
+    expect(after).toEqual(before);
+    const tables = await queryRows<{ name: string }>(
+      store.db,
+      sql`SELECT relname AS name FROM pg_class
+          WHERE relkind IN ('r', 'p') AND relnamespace = 'public'::regnamespace
+            AND relname NOT LIKE 'events_p%' ORDER BY relname`,
+    );
+    expect(tables.map((t) => t.name)).toEqual([
+      'api_tokens',
+      'archives',
+      'events',
+      'jobs',
+      'sessions',
+      'settings',
+      'users',
+    ]);
+  });
+
+  it('creates the partitions around now ahead of any insert', async () => {
+    const names = (await listEventPartitions(store.db)).map((p) => p.name);
+    const now = new Date();
+    const thisMonth = `events_p${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    expect(names).toContain(thisMonth);
+    expect(names.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('lands events at old, current and far-future times in their month partitions', async () => {
+    const times = [
+      '1971-01-31T23:59:59.999Z',
+      '2026-02-01T00:00:00.000Z',
+      new Date().toISOString(),
+      '2999-12-31T23:59:59.999Z',
+    ];
+    const stored = await insertEvents(
+      store.db,
+      times.map((t) => event({ occurredAt: new Date(t) })),
+    );
+    const parts = await Promise.all(stored.map((s) => partitionOf(store.db, s.id)));
+    const expected = times.map((t) => `events_p${t.slice(0, 4)}${t.slice(5, 7)}`);
+    expect(parts).toEqual(expected);
+    const partitions = await listEventPartitions(store.db);
+    const feb = partitions.find((p) => p.name === 'events_p202602');
+    expect(feb?.from.toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    expect(feb?.to.toISOString()).toBe('2026-03-01T00:00:00.000Z');
+  });
+
+  it('puts a month boundary instant in the later month, whatever the session time zone', async () => {
+    await store.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL TimeZone = 'America/New_York'`);
+      const [stored] = await insertEvents(tx, [
+        event({ occurredAt: new Date('2027-03-01T00:00:00.000Z') }),
+      ]);
+      expect(await partitionOf(tx, stored?.id ?? '')).toBe('events_p202703');
+    });
+  });
+
+  it('stores an eventId once, however often it is recorded', async () => {
+    const eventId = '730d99ee-78f9-4301-ab2b-7871df61a6d3';
+    const retry = event({ eventId, occurredAt: new Date('2013-06-05T17:54:19.265Z') });
+    const first = await insertEvents(store.db, [retry, retry]);
+    const second = await insertEvents(store.db, [retry]);
+    expect(first.map((s) => s.created)).toEqual([true, false]);
+    expect(second[0]?.created).toBe(false);
+    expect(second[0]?.id).toBe(first[0]?.id);
+    const [count] = await queryRows<{ n: number }>(
+      store.db,
+      sql`SELECT count(*)::int AS n FROM events WHERE event_id = ${eventId}::uuid`,
+    );
+    expect(count?.n).toBe(1);
+  });
+
+  it('round-trips every field', async () => {
+    const full: EventInput = {
+      eventId: 'a39fdb1d-a0f2-444b-b79a-ada13cf0dc0b',
+      tenant: 'acme-corp',
+      occurredAt: new Date('2011-08-29T04:42:27.123Z'),
+      userName: 'super',
+      userIp: '2001:db8::7',
+      userAgent: 'Mozilla/5.0',
+      domain: 'Global',
+      application: 'REST',
+      workspace: 'Devices',
+      systemId: 'a1adf6a0-13d3-45de-bf66-acc504e84dba',
+      taskName: 'POST: /api/space/device-management/discover-devices',
+      objectType: 'device',
+      objectName: 'srx-branch-014',
+      status: 'job_scheduled',
+      resultCode: '202',
+      description: 'Job: Device discover scheduled',
+      jobId: '196608',
+      affectedObjects: [{ type: 'device', name: 'srx-branch-014', id: '42', detail: 'discovered' }],
+      changes: {
+        format: 'text',
+        before: 'set system host-name a',
+        after: 'set system host-name b',
+      },
+      metadata: { requestId: 'r-1', nested: { ok: true } },
+    };
+    const [stored] = await insertEvents(store.db, [full]);
+    const row = await store.db.query.events.findFirst({
+      where: (e, { eq }) => eq(e.id, stored?.id ?? ''),
+    });
+    expect(row).toMatchObject({ ...full, id: stored?.id });
+    expect(row?.recordedAt).toBeInstanceOf(Date);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of events', async () => {
+    await insertEvents(store.db, [event()]);
+    expect(await failureOf(store.db.execute(sql`UPDATE events SET user_name = 'mallory'`))).toMatch(
+      /append-only: UPDATE/,
+    );
+    expect(await failureOf(store.db.execute(sql`DELETE FROM events`))).toMatch(
+      /append-only: DELETE/,
+    );
+    expect(await failureOf(store.db.execute(sql`TRUNCATE events`))).toMatch(
+      /append-only: TRUNCATE/,
+    );
+    expect(await failureOf(store.db.execute(sql`TRUNCATE events_p202603`))).toMatch(
+      /append-only: TRUNCATE/,
+    );
+  });
+
+  it('allows DELETE only inside a transaction that opted in (the purge path)', async () => {
+    const [stored] = await insertEvents(store.db, [
+      event({ occurredAt: new Date('2020-05-05T00:00:00Z') }),
+    ]);
+    await store.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL audit.allow_delete = 'on'`);
+      await tx.execute(sql`DELETE FROM events WHERE id = ${stored?.id ?? ''}::bigint`);
+    });
+    expect(await partitionOf(store.db, stored?.id ?? '')).toBeUndefined();
+    // The opt-in ends with its transaction.
+    expect(await failureOf(store.db.execute(sql`DELETE FROM events`))).toMatch(/append-only/);
+  });
+});
+
+describe('createDb', () => {
+  it('keeps PGlite data under DATA_DIR across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'audit-db-'));
+    try {
+      const first = await createDb({ dataDir });
+      expect(first.driver).toBe('pglite');
+      await first.migrate();
+      await insertEvents(first.db, [event({ userName: 'persisted' })]);
+      await first.close();
+
+      const second = await createDb({ dataDir });
+      await second.migrate();
+      const rows = await second.db.query.events.findMany();
+      expect(rows.map((r) => r.userName)).toEqual(['persisted']);
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
