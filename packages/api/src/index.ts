@@ -1,2 +1,6 @@
 export { loadConfig, ConfigError, type Config } from './config';
-export { buildServer, type ServerDeps } from './server';
+export { buildServer, type ServerOptions } from './server';
+export { appRouter, createCaller, type AppRouter } from './root';
+export { eventFilterSchema, type EventFilter, type EventFilterInput } from './filters/schema';
+export { parseSearchQuery, SearchQueryError, SEARCH_FIELDS } from './filters/search-query';
+export { ensureFirstAdmin } from './bootstrap';

@@ -1,5 +1,6 @@
 import { createDb } from '@audit/db';
 
+import { ensureFirstAdmin } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { buildServer } from './server';
 
@@ -7,7 +8,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const store = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await store.migrate();
+  const admin = await ensureFirstAdmin(store.db, config.ADMIN_PASSWORD, new Date());
   const app = await buildServer({ config, store });
+  if (admin.generatedPassword) {
+    // Printed once, on the console only (not in the structured log).
+    console.log(`\nCreated user "admin" with password: ${admin.generatedPassword}\n`);
+  } else if (admin.created) {
+    app.log.info('created user "admin" with ADMIN_PASSWORD');
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

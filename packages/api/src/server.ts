@@ -1,22 +1,81 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { AuditDb } from '@audit/db';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import type { Config } from './config';
+import { appRouter, type AppRouter } from './root';
+import { createContext, type AppDeps } from './trpc';
 
-export interface ServerDeps {
+export interface ServerOptions {
   config: Pick<Config, 'LOG_LEVEL'>;
   store: AuditDb;
+  /** Tests replace the clock and the sign-in slow-down. */
+  clock?: AppDeps['clock'];
+  sleep?: AppDeps['sleep'];
 }
 
+/** Largest request body: a batch of 1 000 events with room for their details. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+
 /** The HTTP server, not yet listening (tests use `inject` or listen on port 0). */
-export async function buildServer({ config, store }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { store } = options;
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    logger: {
+      level: options.config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: false,
+    bodyLimit: BODY_LIMIT,
+    // tRPC batches put procedure paths in the URL.
+    routerOptions: { maxParamLength: 5000 },
   });
   await app.register(helmet);
+  await app.register(cookie);
+
+  const deps: AppDeps = {
+    store,
+    clock: options.clock ?? (() => new Date()),
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req, res }) =>
+        createContext(deps, {
+          meta: {
+            requestId: req.id,
+            ip: req.ip || null,
+            userAgent: req.headers['user-agent'] ?? null,
+          },
+          authorization: req.headers.authorization,
+          cookies: {
+            get: (name) => req.cookies[name],
+            set: (name, value, maxAgeMs) => {
+              void res.setCookie(name, value, {
+                httpOnly: true,
+                sameSite: 'strict',
+                secure: req.protocol === 'https',
+                path: '/',
+                maxAge: Math.floor(maxAgeMs / 1000),
+              });
+            },
+            clear: (name) => {
+              void res.clearCookie(name, { path: '/' });
+            },
+          },
+        }),
+      onError: ({ error, path, req }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
 
   app.get('/healthz', async () => {
     await store.db.execute('SELECT 1');

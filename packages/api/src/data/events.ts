@@ -1,0 +1,476 @@
+import {
+  events,
+  EVENT_STATUSES,
+  jobs,
+  queryRows,
+  type Database,
+  type Event,
+  type EventStatus,
+} from '@audit/db';
+import { TRPCError } from '@trpc/server';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  isNotNull,
+  isNull,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+
+import { SearchQueryError, parseSearchQuery } from '../filters/search-query';
+import type { EventFilter } from '../filters/schema';
+import { filterConditions, whereAll } from '../filters/sql';
+
+/** Columns a list can be sorted by, with their SQL type (for cursor values) and nullability. */
+export const SORTABLE_COLUMNS = {
+  occurredAt: { column: events.occurredAt, type: 'timestamptz', nullable: false },
+  recordedAt: { column: events.recordedAt, type: 'timestamptz', nullable: false },
+  id: { column: events.id, type: 'bigint', nullable: false },
+  eventId: { column: events.eventId, type: 'uuid', nullable: false },
+  tenant: { column: events.tenant, type: 'text', nullable: false },
+  userName: { column: events.userName, type: 'text', nullable: false },
+  userIp: { column: events.userIp, type: 'inet', nullable: true },
+  userAgent: { column: events.userAgent, type: 'text', nullable: true },
+  domain: { column: events.domain, type: 'text', nullable: true },
+  application: { column: events.application, type: 'text', nullable: true },
+  workspace: { column: events.workspace, type: 'text', nullable: true },
+  systemId: { column: events.systemId, type: 'text', nullable: true },
+  taskName: { column: events.taskName, type: 'text', nullable: false },
+  objectType: { column: events.objectType, type: 'text', nullable: true },
+  objectName: { column: events.objectName, type: 'text', nullable: true },
+  status: { column: events.status, type: 'event_status', nullable: false },
+  resultCode: { column: events.resultCode, type: 'text', nullable: true },
+  description: { column: events.description, type: 'text', nullable: true },
+  jobId: { column: events.jobId, type: 'bigint', nullable: true },
+} as const satisfies Record<string, { column: AnyPgColumn; type: string; nullable: boolean }>;
+
+export type SortField = keyof typeof SORTABLE_COLUMNS;
+export const SORT_FIELDS = Object.keys(SORTABLE_COLUMNS) as [SortField, ...SortField[]];
+export type SortDirection = 'asc' | 'desc';
+export interface Sort {
+  field: SortField;
+  direction: SortDirection;
+}
+
+/**
+ * A filter as the database sees it: the structured fields and the search box (`q`) each
+ * narrow the result; a token only ever sees its own tenant.
+ */
+export function eventConditions(filter: EventFilter, tenantScope: string | null, now: Date): SQL[] {
+  const { q, ...fields } = filter;
+  const conditions = filterConditions(fields);
+  if (q?.trim()) {
+    try {
+      conditions.push(...filterConditions(parseSearchQuery(q, { now })));
+    } catch (error) {
+      if (error instanceof SearchQueryError) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: `q: ${error.message}`, cause: error });
+      }
+      throw error;
+    }
+  }
+  if (tenantScope !== null) conditions.push(eq(events.tenant, tenantScope));
+  return conditions;
+}
+
+// ---------------------------------------------------------------- keyset paging
+
+/** Where a page starts: just after (or before) this row in the sort order. */
+interface Cursor {
+  field: SortField;
+  direction: SortDirection;
+  /** The sort column's value as text; null for a NULL. Absent when sorting by occurredAt. */
+  value: string | null;
+  occurredAt: string;
+  eventId: string;
+  side: 'after' | 'before';
+}
+
+const cursorSchema = z.object({
+  f: z.enum(SORT_FIELDS),
+  d: z.enum(['asc', 'desc']),
+  v: z.string().nullable(),
+  t: z.iso.datetime(),
+  e: z.uuid(),
+  s: z.enum(['after', 'before']),
+});
+
+function encodeCursor(cursor: Cursor): string {
+  const { field: f, direction: d, value: v, occurredAt: t, eventId: e, side: s } = cursor;
+  return Buffer.from(JSON.stringify({ f, d, v, t, e, s })).toString('base64url');
+}
+
+function decodeCursor(text: string, sort: Sort): Cursor {
+  let parsed: z.infer<typeof cursorSchema>;
+  try {
+    parsed = cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'cursor: not a cursor this server issued',
+    });
+  }
+  if (parsed.f !== sort.field || parsed.d !== sort.direction) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'cursor: it belongs to a different sort; start again from the first page',
+    });
+  }
+  return {
+    field: parsed.f,
+    direction: parsed.d,
+    value: parsed.v,
+    occurredAt: parsed.t,
+    eventId: parsed.e,
+    side: parsed.s,
+  };
+}
+
+/**
+ * A sort order is one or two index-ordered segments: rows whose sort value is not null,
+ * and rows where it is null (after them ascending, before them descending, as PostgreSQL
+ * orders NULLs). Each segment is read with a row-value comparison, so a page costs the
+ * same at any depth.
+ */
+interface Segment {
+  nulls: boolean;
+  where: SQL | undefined;
+  orderBy: SQL[];
+  /** The keyset bound for rows strictly past a cursor in this segment. */
+  after(cursor: Cursor): SQL;
+}
+
+function segments(field: SortField, direction: SortDirection): Segment[] {
+  const { column, type, nullable } = SORTABLE_COLUMNS[field];
+  const order = direction === 'asc' ? asc : desc;
+  const past = direction === 'asc' ? sql.raw('>') : sql.raw('<');
+  const timeKey = (cursor: Cursor) =>
+    sql`(${events.occurredAt}, ${events.eventId}) ${past} (${cursor.occurredAt}::timestamptz, ${cursor.eventId}::uuid)`;
+
+  if (field === 'occurredAt') {
+    return [
+      {
+        nulls: false,
+        where: undefined,
+        orderBy: [order(events.occurredAt), order(events.eventId)],
+        after: timeKey,
+      },
+    ];
+  }
+  const valued: Segment = {
+    nulls: false,
+    where: nullable ? isNotNull(column) : undefined,
+    orderBy: [order(column), order(events.occurredAt), order(events.eventId)],
+    after: (cursor) =>
+      sql`(${column}, ${events.occurredAt}, ${events.eventId}) ${past} (${cursor.value}::${sql.raw(type)}, ${cursor.occurredAt}::timestamptz, ${cursor.eventId}::uuid)`,
+  };
+  if (!nullable) return [valued];
+  const empty: Segment = {
+    nulls: true,
+    where: isNull(column),
+    orderBy: [order(events.occurredAt), order(events.eventId)],
+    after: timeKey,
+  };
+  return direction === 'asc' ? [valued, empty] : [empty, valued];
+}
+
+type EventRow = Event & { sortValue: string | null };
+
+async function readInOrder(
+  db: Database,
+  conditions: SQL[],
+  sort: Sort,
+  cursor: Cursor | null,
+  limit: number,
+): Promise<EventRow[]> {
+  const { column } = SORTABLE_COLUMNS[sort.field];
+  const parts = segments(sort.field, sort.direction);
+  const start = cursor
+    ? parts.findIndex((p) => p.nulls === (cursor.value === null && sort.field !== 'occurredAt'))
+    : 0;
+  const rows: EventRow[] = [];
+  for (let i = Math.max(start, 0); i < parts.length && rows.length < limit; i++) {
+    const part = parts[i];
+    if (!part) break;
+    const bound = cursor && i === start ? part.after(cursor) : undefined;
+    const page = await db
+      .select({ ...getTableColumns(events), sortValue: sql<string | null>`${column}::text` })
+      .from(events)
+      .where(
+        whereAll([...conditions, ...(part.where ? [part.where] : []), ...(bound ? [bound] : [])]),
+      )
+      .orderBy(...part.orderBy)
+      .limit(limit - rows.length);
+    rows.push(...page);
+  }
+  return rows;
+}
+
+export interface EventPage {
+  items: Event[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+export async function listEvents(
+  db: Database,
+  conditions: SQL[],
+  sort: Sort,
+  limit: number,
+  cursorText: string | undefined,
+): Promise<EventPage> {
+  const cursor = cursorText ? decodeCursor(cursorText, sort) : null;
+  const cursorAt = (row: EventRow, side: Cursor['side']): string =>
+    encodeCursor({
+      field: sort.field,
+      direction: sort.direction,
+      value: sort.field === 'occurredAt' ? null : row.sortValue,
+      occurredAt: row.occurredAt.toISOString(),
+      eventId: row.eventId,
+      side,
+    });
+  const strip = (rows: EventRow[]): Event[] =>
+    rows.map(({ sortValue: _sortValue, ...event }) => event);
+
+  if (cursor?.side === 'before') {
+    const reversed: Sort = { ...sort, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
+    const rows = await readInOrder(
+      db,
+      conditions,
+      reversed,
+      { ...cursor, direction: reversed.direction },
+      limit + 1,
+    );
+    const hasPrevious = rows.length > limit;
+    const items = rows.slice(0, limit).reverse();
+    // Paging back to the start with fewer rows than a page: show the full first page instead.
+    if (!hasPrevious && items.length < limit)
+      return listEvents(db, conditions, sort, limit, undefined);
+    const first = items[0];
+    const last = items.at(-1);
+    return {
+      items: strip(items),
+      prevCursor: hasPrevious && first ? cursorAt(first, 'before') : null,
+      nextCursor: last ? cursorAt(last, 'after') : null,
+    };
+  }
+
+  const rows = await readInOrder(db, conditions, sort, cursor, limit + 1);
+  const hasNext = rows.length > limit;
+  const items = rows.slice(0, limit);
+  const first = items[0];
+  const last = items.at(-1);
+  return {
+    items: strip(items),
+    nextCursor: hasNext && last ? cursorAt(last, 'after') : null,
+    prevCursor: cursor && first ? cursorAt(first, 'before') : null,
+  };
+}
+
+// ---------------------------------------------------------------- totals
+
+/** Up to this many matching rows are counted exactly; past it, the planner's estimate is given. */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+export async function countEvents(
+  db: Database,
+  conditions: SQL[],
+): Promise<{ total: number; totalIsEstimate: boolean }> {
+  const where = whereAll(conditions);
+  const whereSql = where ? sql`WHERE ${where}` : sql``;
+  const estimate = await plannedRows(db, sql`SELECT 1 FROM ${events} ${whereSql}`);
+  if (estimate <= EXACT_COUNT_LIMIT * 10) {
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${events} ${whereSql} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS capped`,
+    );
+    const n = row?.n ?? 0;
+    if (n <= EXACT_COUNT_LIMIT) return { total: n, totalIsEstimate: false };
+  }
+  return { total: Math.max(estimate, EXACT_COUNT_LIMIT + 1), totalIsEstimate: true };
+}
+
+async function plannedRows(db: Database, query: SQL): Promise<number> {
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`EXPLAIN (FORMAT JSON) ${query}`);
+  const plan: unknown = row ? Object.values(row)[0] : undefined;
+  const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [
+    { Plan: { 'Plan Rows': number } },
+  ];
+  return Math.round(parsed[0].Plan['Plan Rows']);
+}
+
+// ---------------------------------------------------------------- one event
+
+export const jobSummaryColumns = {
+  id: jobs.id,
+  name: jobs.name,
+  type: jobs.type,
+  state: jobs.state,
+  percent: jobs.percent,
+  summary: jobs.summary,
+  scheduledAt: jobs.scheduledAt,
+  startedAt: jobs.startedAt,
+  endedAt: jobs.endedAt,
+};
+
+export async function getEvent(
+  db: Database,
+  id: string,
+  occurredAt: Date | undefined,
+  tenantScope: string | null,
+) {
+  const [event] = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.id, id),
+        // With the time, only one partition is probed.
+        occurredAt ? eq(events.occurredAt, occurredAt) : undefined,
+        tenantScope !== null ? eq(events.tenant, tenantScope) : undefined,
+      ),
+    );
+  if (!event) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no event ${id}` });
+  const [job] = event.jobId
+    ? await db.select(jobSummaryColumns).from(jobs).where(eq(jobs.id, event.jobId))
+    : [];
+  return { ...event, job: job ?? null };
+}
+
+// ---------------------------------------------------------------- histogram
+
+const BUCKETS_MS = [
+  1_000,
+  5_000,
+  15_000,
+  30_000,
+  60_000,
+  5 * 60_000,
+  15 * 60_000,
+  30 * 60_000,
+  3_600_000,
+  3 * 3_600_000,
+  6 * 3_600_000,
+  12 * 3_600_000,
+  86_400_000,
+  7 * 86_400_000,
+] as const;
+
+/** The smallest bucket that cuts the range into at most `target` buckets; `month` past a week. */
+export function chooseBucket(rangeMs: number, target: number): number | 'month' {
+  return BUCKETS_MS.find((size) => rangeMs / size <= target) ?? 'month';
+}
+
+export interface HistogramBucket {
+  start: Date;
+  total: number;
+  byStatus: Record<EventStatus, number>;
+}
+
+export async function eventHistogram(
+  db: Database,
+  conditions: SQL[],
+  range: { from?: Date | undefined; to?: Date | undefined },
+  target: number,
+  timeZone: string,
+): Promise<{
+  bucket: number | 'month';
+  from: Date | null;
+  to: Date | null;
+  buckets: HistogramBucket[];
+}> {
+  let { from, to } = range;
+  if (!from || !to) {
+    const [bounds] = await db
+      .select({
+        min: sql<string | null>`min(${events.occurredAt})::text`,
+        max: sql<string | null>`max(${events.occurredAt})::text`,
+      })
+      .from(events)
+      .where(whereAll(conditions));
+    from ??= bounds?.min ? new Date(pgTime(bounds.min)) : undefined;
+    to ??= bounds?.max ? new Date(pgTime(bounds.max)) : undefined;
+  }
+  if (!from || !to) return { bucket: 60_000, from: null, to: null, buckets: [] };
+
+  const bucket = chooseBucket(Math.max(to.getTime() - from.getTime(), 1), target);
+  // Buckets of a day or more start at midnight in the viewer's zone (a Monday for weeks).
+  const startOf =
+    bucket === 'month'
+      ? sql`date_trunc('month', ${events.occurredAt}, ${timeZone})`
+      : sql`date_bin(${`${bucket / 1000} seconds`}::interval, ${events.occurredAt}, timestamp '2000-01-03 00:00' AT TIME ZONE ${timeZone})`;
+  const rows = await queryRows<{ start: string; status: EventStatus; n: number }>(
+    db,
+    sql`SELECT ${startOf}::text AS start, ${events.status} AS status, count(*)::int AS n
+        FROM ${events}
+        WHERE ${whereAll([...conditions, sql`${events.occurredAt} BETWEEN ${from.toISOString()}::timestamptz AND ${to.toISOString()}::timestamptz`])}
+        GROUP BY 1, 2 ORDER BY 1`,
+  );
+  const byStart = new Map<string, HistogramBucket>();
+  for (const row of rows) {
+    const start = new Date(pgTime(row.start));
+    const key = start.toISOString();
+    let entry = byStart.get(key);
+    if (!entry) {
+      entry = {
+        start,
+        total: 0,
+        byStatus: Object.fromEntries(EVENT_STATUSES.map((s) => [s, 0])) as Record<
+          EventStatus,
+          number
+        >,
+      };
+      byStart.set(key, entry);
+    }
+    entry.total += row.n;
+    entry.byStatus[row.status] += row.n;
+  }
+  return { bucket, from, to, buckets: [...byStart.values()] };
+}
+
+/** PostgreSQL's text form of a timestamptz (`2026-11-01 00:00:00.123+00`) as ISO 8601. */
+function pgTime(text: string): string {
+  return text
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00')
+    .replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
+}
+
+// ---------------------------------------------------------------- facets
+
+export const FACET_FIELDS = [
+  'userName',
+  'taskName',
+  'objectType',
+  'status',
+  'application',
+  'tenant',
+] as const;
+export type FacetField = (typeof FACET_FIELDS)[number];
+
+export async function eventFacets(
+  db: Database,
+  conditions: SQL[],
+  fields: readonly FacetField[],
+  limit: number,
+): Promise<Record<FacetField, { value: string | null; count: number }[]>> {
+  const result = {} as Record<FacetField, { value: string | null; count: number }[]>;
+  for (const field of fields) {
+    const { column } = SORTABLE_COLUMNS[field];
+    const n = count();
+    result[field] = await db
+      .select({ value: sql<string | null>`${column}::text`, count: n })
+      .from(events)
+      .where(whereAll(conditions))
+      .groupBy(column)
+      .orderBy(desc(n), asc(column))
+      .limit(limit);
+  }
+  return result;
+}

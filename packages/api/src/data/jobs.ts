@@ -1,0 +1,151 @@
+import { jobs, type Database, type Job, type JobRecurrence, type JobState } from '@audit/db';
+import { TRPCError } from '@trpc/server';
+import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
+
+export interface JobListOptions {
+  state?: JobState[] | undefined;
+  type?: string[] | undefined;
+  tenant?: string | null;
+  limit: number;
+  /** The last id of the previous page (jobs are listed newest first). */
+  beforeId?: string | undefined;
+}
+
+export async function listJobs(db: Database, options: JobListOptions) {
+  const conditions: SQL[] = [];
+  if (options.state) conditions.push(inArray(jobs.state, options.state));
+  if (options.type) conditions.push(inArray(jobs.type, options.type));
+  if (options.tenant) conditions.push(eq(jobs.tenant, options.tenant));
+  if (options.beforeId) conditions.push(lt(jobs.id, options.beforeId));
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(and(...conditions))
+    .orderBy(desc(jobs.id))
+    .limit(options.limit + 1);
+  const items = rows.slice(0, options.limit);
+  return {
+    items,
+    nextCursor: rows.length > options.limit ? (items.at(-1)?.id ?? null) : null,
+  };
+}
+
+export async function getJob(db: Database, id: string, tenant: string | null): Promise<Job> {
+  const [job] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, id), tenant ? eq(jobs.tenant, tenant) : undefined));
+  if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no job ${id}` });
+  return job;
+}
+
+/**
+ * Cancels a job: one not yet started ends at once; a running one is asked to stop and
+ * its runner ends it at the next safe point (between batches).
+ */
+export async function cancelJob(db: Database, id: string, now: Date): Promise<Job> {
+  const [job] = await db.select().from(jobs).where(eq(jobs.id, id)).for('update');
+  if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no job ${id}` });
+  if (job.state === 'success' || job.state === 'failure' || job.state === 'canceled') {
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: `job ${id} has already ended (${job.state})`,
+    });
+  }
+  const [updated] = await db
+    .update(jobs)
+    .set(
+      job.state === 'scheduled'
+        ? {
+            state: 'canceled',
+            cancelRequested: true,
+            endedAt: now,
+            updatedAt: now,
+            summary: 'Canceled before it started',
+          }
+        : { cancelRequested: true, updatedAt: now },
+    )
+    .where(eq(jobs.id, id))
+    .returning();
+  if (!updated) throw new Error('update returned nothing');
+  return updated;
+}
+
+export interface JobReport {
+  key: string;
+  name: string;
+  type: string;
+  state: JobState;
+  percent?: number | undefined;
+  summary?: string | null | undefined;
+  scheduledAt?: Date | undefined;
+  startedAt?: Date | null | undefined;
+  endedAt?: Date | null | undefined;
+  recurrence?: JobRecurrence | null | undefined;
+  params?: Record<string, unknown> | undefined;
+  result?: Record<string, unknown> | null | undefined;
+  error?: string | null | undefined;
+}
+
+/**
+ * Creates or updates a service's own job, named by the service's key. Times the service
+ * leaves out are filled from the state (started when it starts, ended when it ends).
+ */
+export async function reportJob(
+  db: Database,
+  reporter: { tenant: string; systemId: string; createdBy: string },
+  report: JobReport,
+  now: Date,
+): Promise<{ job: Job; created: boolean }> {
+  const finished =
+    report.state === 'success' || report.state === 'failure' || report.state === 'canceled';
+  const [existing] = await db
+    .select()
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.tenant, reporter.tenant),
+        eq(jobs.systemId, reporter.systemId),
+        eq(jobs.externalKey, report.key),
+      ),
+    )
+    .for('update');
+  const values = {
+    name: report.name,
+    type: report.type,
+    state: report.state,
+    percent: report.percent ?? (report.state === 'success' ? 100 : (existing?.percent ?? 0)),
+    ...(report.summary !== undefined ? { summary: report.summary } : {}),
+    ...(report.scheduledAt !== undefined ? { scheduledAt: report.scheduledAt } : {}),
+    startedAt:
+      report.startedAt !== undefined
+        ? report.startedAt
+        : (existing?.startedAt ?? (report.state === 'scheduled' ? null : now)),
+    endedAt:
+      report.endedAt !== undefined ? report.endedAt : finished ? (existing?.endedAt ?? now) : null,
+    ...(report.recurrence !== undefined ? { recurrence: report.recurrence } : {}),
+    ...(report.params !== undefined ? { params: report.params } : {}),
+    ...(report.result !== undefined ? { result: report.result } : {}),
+    ...(report.error !== undefined ? { error: report.error } : {}),
+    updatedAt: now,
+  };
+  if (existing) {
+    const [job] = await db.update(jobs).set(values).where(eq(jobs.id, existing.id)).returning();
+    if (!job) throw new Error('update returned nothing');
+    return { job, created: false };
+  }
+  const [job] = await db
+    .insert(jobs)
+    .values({
+      ...values,
+      tenant: reporter.tenant,
+      systemId: reporter.systemId,
+      externalKey: report.key,
+      createdBy: reporter.createdBy,
+      scheduledAt: report.scheduledAt ?? now,
+      createdAt: now,
+    })
+    .returning();
+  if (!job) throw new Error('insert returned nothing');
+  return { job, created: true };
+}

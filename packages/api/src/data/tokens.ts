@@ -1,0 +1,83 @@
+import { apiTokens, TOKEN_SCOPES, type Database } from '@audit/db';
+import { TRPCError } from '@trpc/server';
+import { desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+
+import { API_TOKEN_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
+import { isoDate } from '../trpc';
+
+export const scopeSchema = z.enum(TOKEN_SCOPES);
+
+export const tokenOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The first characters of the secret, to tell tokens apart. */
+  prefix: z.string(),
+  scopes: z.array(scopeSchema),
+  systemId: z.string().nullable(),
+  tenant: z.string(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  expiresAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+});
+
+const publicColumns = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  prefix: apiTokens.prefix,
+  scopes: apiTokens.scopes,
+  systemId: apiTokens.systemId,
+  tenant: apiTokens.tenant,
+  createdAt: apiTokens.createdAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+  expiresAt: apiTokens.expiresAt,
+  revokedAt: apiTokens.revokedAt,
+};
+
+export async function listTokens(db: Database) {
+  return db.select(publicColumns).from(apiTokens).orderBy(desc(apiTokens.id));
+}
+
+export interface NewToken {
+  name: string;
+  scopes: ('ingest' | 'read')[];
+  systemId?: string | undefined;
+  tenant?: string | undefined;
+  expiresAt?: Date | undefined;
+}
+
+/** Creates a token; the secret is returned here once and never again. */
+export async function createToken(db: Database, input: NewToken, createdBy: string) {
+  const secret = newSecret(API_TOKEN_PREFIX);
+  const [token] = await db
+    .insert(apiTokens)
+    .values({
+      name: input.name,
+      tokenHash: sha256Hex(secret),
+      prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
+      scopes: [...new Set(input.scopes)],
+      systemId: input.systemId ?? null,
+      tenant: input.tenant ?? 'default',
+      createdBy,
+      expiresAt: input.expiresAt ?? null,
+    })
+    .returning(publicColumns);
+  if (!token) throw new Error('insert returned nothing');
+  return { token, secret };
+}
+
+export async function revokeToken(db: Database, id: string, now: Date) {
+  const [existing] = await db.select(publicColumns).from(apiTokens).where(eq(apiTokens.id, id));
+  if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no token ${id}` });
+  if (existing.revokedAt) {
+    throw new TRPCError({ code: 'CONFLICT', message: `token ${existing.name} is already revoked` });
+  }
+  const [token] = await db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(eq(apiTokens.id, id))
+    .returning(publicColumns);
+  if (!token) throw new Error('update returned nothing');
+  return token;
+}

@@ -1,0 +1,338 @@
+import {
+  CHANGE_FORMATS,
+  EVENT_STATUSES,
+  JOB_STATES,
+  MAX_EVENT_BATCH,
+  insertEvents,
+} from '@audit/db';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+
+import {
+  countEvents,
+  eventConditions,
+  eventFacets,
+  eventHistogram,
+  FACET_FIELDS,
+  getEvent,
+  listEvents,
+  SORT_FIELDS,
+} from '../data/events';
+import type { Principal } from '../data/principals';
+import { eventFilterSchema, eventStatusSchema, instantSchema } from '../filters/schema';
+import { ingestProcedure, isoDate, readProcedure, router } from '../trpc';
+
+// ---------------------------------------------------------------- shapes
+
+const shortText = (max: number) =>
+  z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => shortText(max).nullish();
+/** JSON numbers are accepted where the reference APIs send them (`"result": 200`). */
+const codeText = z.union([z.string().min(1).max(100), z.number().int()]).transform(String);
+const decimalId = z
+  .union([z.string().regex(/^\d{1,19}$/, 'must be a decimal id'), z.number().int().nonnegative()])
+  .transform(String);
+
+export const affectedObjectSchema = z
+  .object({
+    type: shortText(200),
+    name: shortText(1000),
+    id: z.string().max(200).optional(),
+    detail: z.string().max(10_000).optional(),
+  })
+  .strict();
+
+export const changesSchema = z
+  .object({
+    format: z.enum(CHANGE_FORMATS),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  })
+  .strict()
+  .refine(
+    (c) =>
+      c.format !== 'text' ||
+      [c.before, c.after].every((v) => v === undefined || typeof v === 'string'),
+    { message: 'before and after must be strings when format is "text"' },
+  );
+
+const MAX_METADATA_BYTES = 64 * 1024;
+const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
+    message: `must serialise to at most ${MAX_METADATA_BYTES} bytes`,
+  });
+
+/** One event as a service records it. Unknown fields are refused, so a typo is not silently dropped. */
+export const eventInputSchema = z
+  .object({
+    /** Give one to make retries safe: the same eventId and occurredAt are stored once. */
+    eventId: z.uuid().optional(),
+    tenant: shortText(200).optional(),
+    /** Default: the server's clock. */
+    occurredAt: instantSchema.optional(),
+    userName: shortText(200),
+    userIp: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).nullish(),
+    userAgent: optionalText(1000),
+    domain: optionalText(200),
+    application: optionalText(200),
+    workspace: optionalText(200),
+    systemId: optionalText(200),
+    taskName: shortText(1000),
+    objectType: optionalText(200),
+    objectName: optionalText(1000),
+    status: eventStatusSchema,
+    resultCode: codeText.nullish(),
+    description: z.string().max(10_000).nullish(),
+    jobId: decimalId.nullish(),
+    affectedObjects: z.array(affectedObjectSchema).max(1000).optional(),
+    changes: changesSchema.nullish(),
+    metadata: metadataSchema.optional(),
+  })
+  .strict();
+
+export const recordInputSchema = z
+  .object({
+    events: z
+      .array(eventInputSchema)
+      .min(1, 'give at least one event')
+      .max(MAX_EVENT_BATCH, `at most ${MAX_EVENT_BATCH} events per call; split the batch`),
+  })
+  .strict();
+
+export const eventOutput = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  tenant: z.string(),
+  occurredAt: isoDate,
+  recordedAt: isoDate,
+  userName: z.string(),
+  userIp: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  domain: z.string().nullable(),
+  application: z.string().nullable(),
+  workspace: z.string().nullable(),
+  systemId: z.string().nullable(),
+  taskName: z.string(),
+  objectType: z.string().nullable(),
+  objectName: z.string().nullable(),
+  status: eventStatusSchema,
+  resultCode: z.string().nullable(),
+  description: z.string().nullable(),
+  jobId: z.string().nullable(),
+  affectedObjects: z.array(affectedObjectSchema),
+  changes: z
+    .object({
+      format: z.enum(CHANGE_FORMATS),
+      before: z.unknown().optional(),
+      after: z.unknown().optional(),
+    })
+    .nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+export const jobSummaryOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  state: z.enum(JOB_STATES),
+  percent: z.number(),
+  summary: z.string().nullable(),
+  scheduledAt: isoDate,
+  startedAt: isoDate.nullable(),
+  endedAt: isoDate.nullable(),
+});
+
+export const sortSchema = z
+  .object({ field: z.enum(SORT_FIELDS), direction: z.enum(['asc', 'desc']).default('desc') })
+  .strict();
+
+export const listInputSchema = z
+  .object({
+    filter: eventFilterSchema.optional(),
+    /** Default: newest first. */
+    sort: sortSchema.optional(),
+    limit: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(2000, 'must be at most 2000')
+      .default(50),
+    /** From a previous page's nextCursor or prevCursor. */
+    cursor: z.string().max(2000).optional(),
+    /** false skips counting (a little faster when only the rows matter, as for iteration). */
+    withTotal: z.boolean().default(true),
+  })
+  .strict();
+
+/** A token only ever sees and writes its own tenant; people see every tenant. */
+function tenantScope(principal: Principal): string | null {
+  return principal.kind === 'token' ? principal.tenant : null;
+}
+
+// ---------------------------------------------------------------- procedures
+
+export const auditLogsRouter = router({
+  list: readProcedure
+    .input(listInputSchema)
+    .output(
+      z.object({
+        items: z.array(eventOutput),
+        nextCursor: z.string().nullable(),
+        prevCursor: z.string().nullable(),
+        total: z.number().nullable(),
+        totalIsEstimate: z.boolean(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const conditions = eventConditions(
+        input.filter ?? {},
+        tenantScope(ctx.principal),
+        ctx.clock(),
+      );
+      const sort = input.sort ?? { field: 'occurredAt' as const, direction: 'desc' as const };
+      const page = await listEvents(ctx.db, conditions, sort, input.limit, input.cursor);
+      const total = input.withTotal ? await countEvents(ctx.db, conditions) : null;
+      return {
+        ...page,
+        total: total?.total ?? null,
+        totalIsEstimate: total?.totalIsEstimate ?? false,
+      };
+    }),
+
+  byId: readProcedure
+    .input(
+      z
+        .object({
+          id: z.string().regex(/^\d{1,19}$/, 'must be a decimal id'),
+          /** The event's occurredAt, when known: the lookup then reads one partition. */
+          occurredAt: instantSchema.optional(),
+        })
+        .strict(),
+    )
+    .output(eventOutput.extend({ job: jobSummaryOutput.nullable() }))
+    .query(({ ctx, input }) =>
+      getEvent(ctx.db, input.id, input.occurredAt, tenantScope(ctx.principal)),
+    ),
+
+  histogram: readProcedure
+    .input(
+      z
+        .object({
+          filter: eventFilterSchema.optional(),
+          /** About how many buckets to cut the range into. */
+          buckets: z.number().int().min(1).max(500).default(60),
+          /** Day and longer buckets start at midnight in this IANA zone. */
+          timeZone: z
+            .string()
+            .refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Paris' })
+            .default('UTC'),
+        })
+        .strict(),
+    )
+    .output(
+      z.object({
+        /** Bucket length in ms, or "month". */
+        bucket: z.union([z.number(), z.literal('month')]),
+        from: isoDate.nullable(),
+        to: isoDate.nullable(),
+        buckets: z.array(
+          z.object({
+            start: isoDate,
+            total: z.number(),
+            byStatus: z.object(
+              Object.fromEntries(EVENT_STATUSES.map((s) => [s, z.number()])) as Record<
+                (typeof EVENT_STATUSES)[number],
+                z.ZodNumber
+              >,
+            ),
+          }),
+        ),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const filter = input.filter ?? {};
+      const conditions = eventConditions(filter, tenantScope(ctx.principal), ctx.clock());
+      return eventHistogram(
+        ctx.db,
+        conditions,
+        { from: filter.from, to: filter.to },
+        input.buckets,
+        input.timeZone,
+      );
+    }),
+
+  facets: readProcedure
+    .input(
+      z
+        .object({
+          filter: eventFilterSchema.optional(),
+          fields: z.array(z.enum(FACET_FIELDS)).min(1).optional(),
+          limit: z.number().int().min(1).max(100).default(10),
+        })
+        .strict(),
+    )
+    .output(
+      z.partialRecord(
+        z.enum(FACET_FIELDS),
+        z.array(z.object({ value: z.string().nullable(), count: z.number() })),
+      ),
+    )
+    .query(async ({ ctx, input }) => {
+      const conditions = eventConditions(
+        input.filter ?? {},
+        tenantScope(ctx.principal),
+        ctx.clock(),
+      );
+      return eventFacets(ctx.db, conditions, input.fields ?? FACET_FIELDS, input.limit);
+    }),
+
+  record: ingestProcedure
+    .input(recordInputSchema)
+    .output(
+      z.object({
+        /** Newly stored. */
+        stored: z.number(),
+        /** Already stored earlier (a retry): not stored again. */
+        duplicates: z.number(),
+        events: z.array(
+          z.object({
+            id: z.string(),
+            eventId: z.string(),
+            occurredAt: isoDate,
+            created: z.boolean(),
+          }),
+        ),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { token } = ctx;
+      const now = ctx.clock();
+      const rows = input.events.map((event, index) => {
+        if (event.tenant !== undefined && event.tenant !== token.tenant) {
+          throw new TRPCError({
+            code: 'FORBIDDEN',
+            message: `events.${index}.tenant: this token records for tenant "${token.tenant}" only`,
+          });
+        }
+        return {
+          ...event,
+          tenant: token.tenant,
+          occurredAt: event.occurredAt ?? now,
+          systemId: event.systemId ?? token.systemId,
+        };
+      });
+      const stored = await ctx.db.transaction((tx) => insertEvents(tx, rows));
+      const created = stored.filter((s) => s.created).length;
+      return { stored: created, duplicates: stored.length - created, events: stored };
+    }),
+});
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,150 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+
+import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/secrets';
+import { recordOwnEvent } from '../data/audit-trail';
+import {
+  blockedUntil,
+  clearLoginFailures,
+  recordLoginFailure,
+  throttleKeys,
+} from '../data/login-throttle';
+import { SESSION_IDLE_MS, type Principal } from '../data/principals';
+import { createSession, deleteSession } from '../data/sessions';
+import { findUserByName, roleSchema } from '../data/users';
+import { publicProcedure, router, SESSION_COOKIE, signedInProcedure, userProcedure } from '../trpc';
+
+/** Who is calling, as `auth.me` and `auth.login` show it. */
+export const principalOutput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), id: z.string(), username: z.string(), role: roleSchema }),
+  z.object({
+    kind: z.literal('token'),
+    id: z.string(),
+    name: z.string(),
+    scopes: z.array(z.enum(['ingest', 'read'])),
+    systemId: z.string().nullable(),
+    tenant: z.string(),
+  }),
+]);
+
+function describePrincipal(principal: Principal): z.input<typeof principalOutput> {
+  return principal.kind === 'user'
+    ? { kind: 'user', id: principal.userId, username: principal.username, role: principal.role }
+    : {
+        kind: 'token',
+        id: principal.tokenId,
+        name: principal.name,
+        scopes: principal.scopes,
+        systemId: principal.systemId,
+        tenant: principal.tenant,
+      };
+}
+
+export const authRouter = router({
+  login: publicProcedure
+    .input(
+      z
+        .object({
+          username: z.string().min(1, 'must not be empty').max(200),
+          password: z.string().min(1, 'must not be empty').max(200),
+        })
+        .strict(),
+    )
+    .output(principalOutput)
+    .mutation(async ({ ctx, input }) => {
+      const now = ctx.clock();
+      const keys = throttleKeys(input.username, ctx.meta.ip);
+      const audit = (status: 'success' | 'failure', description: string) => ({
+        task: 'auth.login',
+        actor: input.username,
+        status,
+        description,
+        objectType: 'user',
+        objectName: input.username,
+      });
+
+      const until = await blockedUntil(ctx.db, keys, now);
+      if (until) {
+        await recordOwnEvent(
+          ctx.db,
+          ctx.meta,
+          audit('failure', 'Login refused: too many failed attempts'),
+          now,
+        );
+        const minutes = Math.ceil((until.getTime() - now.getTime()) / 60_000);
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        });
+      }
+
+      const user = await findUserByName(ctx.db, input.username);
+      const passwordOk = await verifyPassword(
+        input.password,
+        user?.passwordHash ?? DUMMY_PASSWORD_HASH,
+      );
+      if (!user || !passwordOk || user.disabled) {
+        const delayMs = await ctx.db.transaction(async (tx) => {
+          const delay = await recordLoginFailure(tx, keys, now);
+          await recordOwnEvent(
+            tx,
+            ctx.meta,
+            audit(
+              'failure',
+              user?.disabled && passwordOk
+                ? 'Login failed: account disabled'
+                : 'Login failed: invalid credentials',
+            ),
+            now,
+          );
+          return delay;
+        });
+        await ctx.sleep(delayMs);
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong user name or password' });
+      }
+
+      const secret = await ctx.db.transaction(async (tx) => {
+        const created = await createSession(tx, user.id, ctx.meta, now);
+        await clearLoginFailures(tx, keys[0] ?? '');
+        await recordOwnEvent(
+          tx,
+          ctx.meta,
+          { ...audit('success', 'Login Succeeded'), actor: user.username },
+          now,
+        );
+        return created;
+      });
+      ctx.cookies.set(SESSION_COOKIE, secret, SESSION_IDLE_MS);
+      return { kind: 'user' as const, id: user.id, username: user.username, role: user.role };
+    }),
+
+  logout: userProcedure
+    .input(z.void())
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx }) => {
+      const now = ctx.clock();
+      await ctx.db.transaction(async (tx) => {
+        await deleteSession(tx, ctx.user.sessionId);
+        await recordOwnEvent(
+          tx,
+          ctx.meta,
+          {
+            task: 'auth.logout',
+            actor: ctx.user.username,
+            status: 'success',
+            description: 'Logout',
+            objectType: 'user',
+            objectName: ctx.user.username,
+          },
+          now,
+        );
+      });
+      ctx.cookies.clear(SESSION_COOKIE);
+      return { ok: true as const };
+    }),
+
+  me: signedInProcedure
+    .input(z.void())
+    .output(principalOutput)
+    .query(({ ctx }) => describePrincipal(ctx.principal)),
+});

@@ -1,0 +1,159 @@
+import { JOB_STATES } from '@audit/db';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+
+import { recordOwnEvent } from '../data/audit-trail';
+import { cancelJob, getJob, listJobs, reportJob } from '../data/jobs';
+import { actorName, type Principal } from '../data/principals';
+import { instantSchema } from '../filters/schema';
+import { ingestProcedure, isoDate, readProcedure, router, userProcedure } from '../trpc';
+
+const idSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
+const jobStateSchema = z.enum(JOB_STATES);
+
+export const recurrenceSchema = z
+  .object({
+    /** ISO-8601 duration, e.g. `P1D` daily, `PT6H` every six hours. */
+    interval: z
+      .string()
+      .regex(
+        /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/,
+        'must be an ISO-8601 duration such as P1D or PT6H',
+      ),
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    endsAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+export const jobOutput = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  name: z.string(),
+  type: z.string(),
+  state: jobStateSchema,
+  percent: z.number(),
+  summary: z.string().nullable(),
+  scheduledAt: isoDate,
+  startedAt: isoDate.nullable(),
+  endedAt: isoDate.nullable(),
+  recurrence: recurrenceSchema.nullable(),
+  createdBy: z.string(),
+  systemId: z.string().nullable(),
+  externalKey: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  error: z.string().nullable(),
+  cancelRequested: z.boolean(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z
+    .union([item, z.array(item).min(1)])
+    .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
+
+function tenantOf(principal: Principal): string | null {
+  return principal.kind === 'token' ? principal.tenant : null;
+}
+
+export const jobsRouter = router({
+  list: readProcedure
+    .input(
+      z
+        .object({
+          state: oneOrMany(jobStateSchema).optional(),
+          type: oneOrMany(z.string().min(1).max(200)).optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+          cursor: idSchema.optional(),
+        })
+        .strict()
+        .default({ limit: 50 }),
+    )
+    .output(z.object({ items: z.array(jobOutput), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) =>
+      listJobs(ctx.db, {
+        state: input.state,
+        type: input.type,
+        tenant: tenantOf(ctx.principal),
+        limit: input.limit,
+        beforeId: input.cursor,
+      }),
+    ),
+
+  byId: readProcedure
+    .input(z.object({ id: idSchema }).strict())
+    .output(jobOutput)
+    .query(({ ctx, input }) => getJob(ctx.db, input.id, tenantOf(ctx.principal))),
+
+  /** Admins may cancel any job; auditors the jobs they started. */
+  cancel: userProcedure
+    .input(z.object({ id: idSchema }).strict())
+    .output(jobOutput)
+    .mutation(async ({ ctx, input }) => {
+      const now = ctx.clock();
+      return ctx.db.transaction(async (tx) => {
+        const job = await getJob(tx, input.id, null);
+        if (ctx.user.role !== 'admin' && job.createdBy !== ctx.user.username) {
+          throw new TRPCError({
+            code: 'FORBIDDEN',
+            message: 'only an admin may cancel a job someone else started',
+          });
+        }
+        const canceled = await cancelJob(tx, input.id, now);
+        await recordOwnEvent(
+          tx,
+          ctx.meta,
+          {
+            task: 'jobs.cancel',
+            actor: ctx.user.username,
+            status: 'success',
+            description: `Canceled job ${job.id} (${job.name})`,
+            objectType: 'job',
+            objectName: job.name,
+            jobId: job.id,
+          },
+          now,
+        );
+        return canceled;
+      });
+    }),
+
+  /** A service creates or updates its own job, named by its own key. */
+  report: ingestProcedure
+    .input(
+      z
+        .object({
+          /** The service's own id for the job; reporting the same key again updates it. */
+          key: z.string().min(1).max(200),
+          name: z.string().min(1).max(500),
+          type: z.string().min(1).max(200),
+          state: jobStateSchema,
+          percent: z.number().int().min(0).max(100).optional(),
+          summary: z.string().max(10_000).nullish(),
+          scheduledAt: instantSchema.optional(),
+          startedAt: instantSchema.nullish(),
+          endedAt: instantSchema.nullish(),
+          recurrence: recurrenceSchema.nullish(),
+          params: z.record(z.string(), z.unknown()).optional(),
+          result: z.record(z.string(), z.unknown()).nullish(),
+          error: z.string().max(10_000).nullish(),
+        })
+        .strict(),
+    )
+    .output(z.object({ job: jobOutput, created: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        reportJob(
+          tx,
+          {
+            tenant: ctx.token.tenant,
+            systemId: ctx.token.systemId ?? `token:${ctx.token.tokenId}`,
+            createdBy: actorName(ctx.token),
+          },
+          input,
+          ctx.clock(),
+        ),
+      ),
+    ),
+});

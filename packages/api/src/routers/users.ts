@@ -1,0 +1,102 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+
+import { recordOwnEvent } from '../data/audit-trail';
+import {
+  countActiveAdmins,
+  createUser,
+  listUsers,
+  passwordSchema,
+  roleSchema,
+  updateUser,
+  userOutput,
+  usernameSchema,
+} from '../data/users';
+import { adminProcedure, router } from '../trpc';
+
+const idSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
+
+export const usersRouter = router({
+  list: adminProcedure
+    .input(z.void())
+    .output(z.array(userOutput))
+    .query(({ ctx }) => listUsers(ctx.db)),
+
+  create: adminProcedure
+    .input(
+      z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema }).strict(),
+    )
+    .output(userOutput)
+    .mutation(async ({ ctx, input }) => {
+      const now = ctx.clock();
+      return ctx.db.transaction(async (tx) => {
+        const user = await createUser(tx, input);
+        await recordOwnEvent(
+          tx,
+          ctx.meta,
+          {
+            task: 'users.create',
+            actor: ctx.user.username,
+            status: 'success',
+            description: `Created ${input.role} ${input.username}`,
+            objectType: 'user',
+            objectName: input.username,
+          },
+          now,
+        );
+        return user;
+      });
+    }),
+
+  update: adminProcedure
+    .input(
+      z
+        .object({
+          id: idSchema,
+          role: roleSchema.optional(),
+          disabled: z.boolean().optional(),
+          password: passwordSchema.optional(),
+        })
+        .strict()
+        .refine(
+          (i) => i.role !== undefined || i.disabled !== undefined || i.password !== undefined,
+          {
+            message: 'give at least one of role, disabled, password',
+          },
+        ),
+    )
+    .output(userOutput)
+    .mutation(async ({ ctx, input }) => {
+      const now = ctx.clock();
+      const { id, ...changes } = input;
+      return ctx.db.transaction(async (tx) => {
+        const user = await updateUser(tx, id, changes, now);
+        // Checked after the change, inside the transaction: the last admin cannot lock everyone out.
+        if ((await countActiveAdmins(tx)) === 0) {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: 'this would leave no active admin; make someone else admin first',
+          });
+        }
+        const what = [
+          changes.role !== undefined ? `role → ${changes.role}` : null,
+          changes.disabled !== undefined ? (changes.disabled ? 'disabled' : 'enabled') : null,
+          changes.password !== undefined ? 'password changed' : null,
+        ].filter(Boolean);
+        await recordOwnEvent(
+          tx,
+          ctx.meta,
+          {
+            task: 'users.update',
+            actor: ctx.user.username,
+            status: 'success',
+            description: `Updated ${user.username}: ${what.join(', ')}`,
+            objectType: 'user',
+            objectName: user.username,
+          },
+          now,
+        );
+        return user;
+      });
+    }),
+});

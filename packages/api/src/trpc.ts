@@ -1,0 +1,187 @@
+import type { AuditDb, Database } from '@audit/db';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z, ZodError } from 'zod';
+
+import { API_TOKEN_PREFIX } from './auth/secrets';
+import {
+  findSessionPrincipal,
+  findTokenPrincipal,
+  type Principal,
+  type UserPrincipal,
+} from './data/principals';
+
+export const SESSION_COOKIE = 'audit_session';
+
+/** What lives as long as the process: the store and the clock. */
+export interface AppDeps {
+  store: AuditDb;
+  /** The server's notion of now; tests substitute a fake clock. */
+  clock: () => Date;
+  /** Waits out the sign-in slow-down; tests substitute one that does not wait. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface RequestMeta {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The request's cookies, so procedures can sign in and out over HTTP and in tests alike. */
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, maxAgeMs: number): void;
+  clear(name: string): void;
+}
+
+export interface Context extends AppDeps {
+  db: Database;
+  meta: RequestMeta;
+  cookies: CookieJar;
+  principal: Principal | null;
+  /** Why credentials that were sent did not sign anyone in. */
+  credentialProblem: string | null;
+}
+
+export interface RequestCredentials {
+  meta: RequestMeta;
+  cookies: CookieJar;
+  authorization: string | undefined;
+}
+
+export async function createContext(deps: AppDeps, request: RequestCredentials): Promise<Context> {
+  const { db } = deps.store;
+  const now = deps.clock();
+  let principal: Principal | null = null;
+  let credentialProblem: string | null = null;
+
+  if (request.authorization !== undefined) {
+    const [scheme, secret] = request.authorization.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !secret?.startsWith(API_TOKEN_PREFIX)) {
+      credentialProblem = `Authorization must be "Bearer ${API_TOKEN_PREFIX}…"`;
+    } else {
+      principal = await findTokenPrincipal(db, secret, now);
+      if (!principal) credentialProblem = 'the API token is unknown, revoked or expired';
+    }
+  } else {
+    const secret = request.cookies.get(SESSION_COOKIE);
+    if (secret) {
+      principal = await findSessionPrincipal(db, secret, now);
+      if (!principal) credentialProblem = 'the session has ended; sign in again';
+    }
+  }
+  return {
+    ...deps,
+    db,
+    meta: request.meta,
+    cookies: request.cookies,
+    principal,
+    credentialProblem,
+  };
+}
+
+const t = initTRPC.context<Context>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    // Only bad input is described field by field; a failed output check is our bug, not theirs.
+    const zodError =
+      error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      // Never a stack or SQL to the client: internal errors are logged, not described.
+      message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        fieldErrors: zodError
+          ? zodError.issues.map((issue) => ({
+              path: issue.path.map(String).join('.'),
+              message: issue.message,
+            }))
+          : undefined,
+      },
+    };
+  },
+});
+
+/** `events.3.userIp: must be an IPv4/IPv6 address or CIDR block; …` */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'input'}: ${issue.message}`)
+    .join('; ');
+}
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Every procedure starts here. Bad input surfaces as a zod error whose message is a JSON
+ * dump; this restates it as `field.path: reason; …` on the error itself, so HTTP clients and
+ * in-process callers read the same message.
+ */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'BAD_REQUEST' && result.error.cause instanceof ZodError) {
+    result.error.message = describeZodError(result.error.cause);
+  }
+  return result;
+});
+
+function unauthorized(ctx: Context): TRPCError {
+  return new TRPCError({
+    code: 'UNAUTHORIZED',
+    message: ctx.credentialProblem ?? 'sign in, or send an API token',
+  });
+}
+
+/** Anyone who is signed in or holds a valid token. */
+export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw unauthorized(ctx);
+  return next({ ctx: { principal: ctx.principal } });
+});
+
+/** A person signed in through the web app, any role. */
+export const userProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { principal } = ctx;
+  if (!principal) throw unauthorized(ctx);
+  if (principal.kind !== 'user') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'only a signed-in person may do this' });
+  }
+  return next({ ctx: { principal, user: principal } });
+});
+
+/** Reading audit data: auditors, admins, and tokens with the `read` scope. */
+export const readProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { principal } = ctx;
+  if (!principal) throw unauthorized(ctx);
+  if (principal.kind === 'token' && !principal.scopes.includes('read')) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'this token lacks the "read" scope' });
+  }
+  return next({ ctx: { principal } });
+});
+
+/** Administration: signed-in admins only (never a token). */
+export const adminProcedure = userProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== 'admin') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'only an admin may do this' });
+  }
+  return next({ ctx: { user: ctx.user as UserPrincipal & { role: 'admin' } } });
+});
+
+/** Recording: services holding a token with the `ingest` scope. */
+export const ingestProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { principal } = ctx;
+  if (!principal) throw unauthorized(ctx);
+  if (principal.kind !== 'token' || !principal.scopes.includes('ingest')) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'recording needs an API token with the "ingest" scope',
+    });
+  }
+  return next({ ctx: { principal, token: principal } });
+});
+
+/** Dates leave the server as ISO-8601 UTC strings (no transformer on the wire). */
+export const isoDate = z.date().transform((date) => date.toISOString());
