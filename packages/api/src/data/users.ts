@@ -1,4 +1,4 @@
-import { sessions, users, USER_ROLES, type Database, type User, type UserRole } from '@audit/db';
+import { users, USER_ROLES, type Database, type User, type UserRole } from '@audit/db';
 import { TRPCError } from '@trpc/server';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { hashPassword } from '../auth/secrets';
 import { isoDate } from '../trpc';
 import { isUniqueViolation } from './db-errors';
+import { deleteUserSessions } from './sessions';
 
 export const usernameSchema = z
   .string()
@@ -107,9 +108,7 @@ export async function updateUser(
     .where(eq(users.id, id))
     .returning(publicColumns);
   if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no user ${id}` });
-  if (changes.disabled || changes.password !== undefined) {
-    await db.delete(sessions).where(eq(sessions.userId, id));
-  }
+  if (changes.disabled || changes.password !== undefined) await deleteUserSessions(db, id);
   return user;
 }
 

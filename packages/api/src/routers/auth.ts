@@ -10,7 +10,7 @@ import {
   throttleKeys,
 } from '../data/login-throttle';
 import { SESSION_IDLE_MS, type Principal } from '../data/principals';
-import { createSession, deleteSession } from '../data/sessions';
+import { createSession, deleteSession, deleteUserSessions } from '../data/sessions';
 import { findUserByName, roleSchema } from '../data/users';
 import { publicProcedure, router, SESSION_COOKIE, signedInProcedure, userProcedure } from '../trpc';
 
@@ -118,13 +118,26 @@ export const authRouter = router({
       return { kind: 'user' as const, id: user.id, username: user.username, role: user.role };
     }),
 
+  /**
+   * Takes an object, not nothing: tRPC 11.19 fails a mutation whose input parser is
+   * z.void() when the client sends no body ("Unexpected end of JSON input").
+   */
   logout: userProcedure
-    .input(z.void())
-    .output(z.object({ ok: z.literal(true) }))
-    .mutation(async ({ ctx }) => {
+    .input(
+      z
+        .object({
+          /** Also end this user's sessions in other browsers. */
+          everywhere: z.boolean().optional(),
+        })
+        .strict(),
+    )
+    .output(z.object({ ok: z.literal(true), sessionsEnded: z.number() }))
+    .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
-      await ctx.db.transaction(async (tx) => {
-        await deleteSession(tx, ctx.user.sessionId);
+      const sessionsEnded = await ctx.db.transaction(async (tx) => {
+        const ended = input.everywhere
+          ? await deleteUserSessions(tx, ctx.user.userId)
+          : (await deleteSession(tx, ctx.user.sessionId), 1);
         await recordOwnEvent(
           tx,
           ctx.meta,
@@ -132,15 +145,16 @@ export const authRouter = router({
             task: 'auth.logout',
             actor: ctx.user.username,
             status: 'success',
-            description: 'Logout',
+            description: input.everywhere ? `Logout from every session (${ended})` : 'Logout',
             objectType: 'user',
             objectName: ctx.user.username,
           },
           now,
         );
+        return ended;
       });
       ctx.cookies.clear(SESSION_COOKIE);
-      return { ok: true as const };
+      return { ok: true as const, sessionsEnded };
     }),
 
   me: signedInProcedure
