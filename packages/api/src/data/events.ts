@@ -338,7 +338,11 @@ export async function getEvent(
     );
   if (!event) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no event ${id}` });
   const [job] = event.jobId
-    ? await db.select(jobSummaryColumns).from(jobs).where(eq(jobs.id, event.jobId))
+    ? await db
+        .select(jobSummaryColumns)
+        .from(jobs)
+        // A jobId is whatever the recording service said: never show another tenant's job.
+        .where(and(eq(jobs.id, event.jobId), eq(jobs.tenant, event.tenant)))
     : [];
   return { ...event, job: job ?? null };
 }

@@ -1,6 +1,6 @@
 import { jobs, type Database, type Job, type JobRecurrence, type JobState } from '@audit/db';
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 
 export interface JobListOptions {
   state?: JobState[] | undefined;
@@ -99,6 +99,10 @@ export async function reportJob(
 ): Promise<{ job: Job; created: boolean }> {
   const finished =
     report.state === 'success' || report.state === 'failure' || report.state === 'canceled';
+  // Reports of one key wait for each other: the first creates the job, the rest update it
+  // (a row lock cannot do this while the row does not exist yet).
+  const lockKey = JSON.stringify([reporter.tenant, reporter.systemId, report.key]);
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`);
   const [existing] = await db
     .select()
     .from(jobs)

@@ -2,9 +2,13 @@ import { loginThrottle, type Database } from '@audit/db';
 import { inArray, sql } from 'drizzle-orm';
 
 /**
- * Brute-force defence for sign-in. Failures are counted per user name and per client IP
+ * Brute-force defence for sign-in. Attempts are counted per user name and per client IP
  * over a window; past a few, each answer is slowed; past the limit, sign-in for that
- * name or IP is refused until the block ends. A success clears the user's count.
+ * name or IP is refused until the block ends.
+ *
+ * An attempt is counted *before* its password is checked (one atomic upsert), and given
+ * back when it succeeds: counting only after a failed check would let guesses sent in
+ * parallel all pass the limit before any of them is counted.
  */
 export const THROTTLE = {
   windowMs: 15 * 60 * 1000,
@@ -22,56 +26,71 @@ export function throttleKeys(username: string, ip: string | null): string[] {
   return keys;
 }
 
-/** When sign-in for any of these keys is refused until, or null. */
-export async function blockedUntil(db: Database, keys: string[], now: Date): Promise<Date | null> {
-  const rows = await db
-    .select({ blockedUntil: loginThrottle.blockedUntil })
-    .from(loginThrottle)
-    .where(inArray(loginThrottle.key, keys));
-  const until = rows
-    .map((row) => row.blockedUntil)
-    .filter((date): date is Date => date !== null && date > now)
-    .sort((a, b) => b.getTime() - a.getTime())[0];
-  return until ?? null;
+export interface AttemptVerdict {
+  /** Refused until then; the password must not be checked. */
+  blockedUntil: Date | null;
+  /** If this attempt fails, how long to hold the answer back. */
+  delayMs: number;
 }
 
-/** Counts a failure for each key; returns how long to hold the answer back. */
-export async function recordLoginFailure(db: Database, keys: string[], now: Date): Promise<number> {
+/** Counts one attempt against every key and says whether it may go ahead. */
+export async function registerLoginAttempt(
+  db: Database,
+  keys: string[],
+  now: Date,
+): Promise<AttemptVerdict> {
+  const nowIso = now.toISOString();
   const windowStart = new Date(now.getTime() - THROTTLE.windowMs).toISOString();
   const blockEnd = new Date(now.getTime() + THROTTLE.blockMs).toISOString();
-  const nowIso = now.toISOString();
   let worst = 0;
-  for (const key of keys) {
+  let blockedUntil: Date | null = null;
+  for (const key of [...keys].sort()) {
     const limit = key.startsWith('user:') ? THROTTLE.maxFailuresPerUser : THROTTLE.maxFailuresPerIp;
-    // A window that has passed starts over.
+    const stillBlocked = sql`${loginThrottle.blockedUntil} > ${nowIso}::timestamptz`;
+    const windowOver = sql`${loginThrottle.firstFailureAt} < ${windowStart}::timestamptz`;
+    const counted = sql`CASE WHEN ${windowOver} THEN 1 ELSE ${loginThrottle.failures} + 1 END`;
+    // While blocked nothing is counted; otherwise one more, and past the limit a block
+    // starts (and the count starts over for when it ends).
     const [row] = await db
       .insert(loginThrottle)
       .values({ key, failures: 1, firstFailureAt: now, lastFailureAt: now })
       .onConflictDoUpdate({
         target: loginThrottle.key,
         set: {
-          failures: sql`CASE WHEN ${loginThrottle.firstFailureAt} < ${windowStart}::timestamptz
-                          THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
-          firstFailureAt: sql`CASE WHEN ${loginThrottle.firstFailureAt} < ${windowStart}::timestamptz
-                                THEN ${nowIso}::timestamptz ELSE ${loginThrottle.firstFailureAt} END`,
+          failures: sql`CASE WHEN ${stillBlocked} THEN ${loginThrottle.failures}
+                             WHEN ${counted} > ${limit} THEN 0 ELSE ${counted} END`,
+          firstFailureAt: sql`CASE WHEN ${stillBlocked} THEN ${loginThrottle.firstFailureAt}
+                                   WHEN ${windowOver} OR ${counted} > ${limit} THEN ${nowIso}::timestamptz
+                                   ELSE ${loginThrottle.firstFailureAt} END`,
           lastFailureAt: now,
+          blockedUntil: sql`CASE WHEN ${stillBlocked} THEN ${loginThrottle.blockedUntil}
+                                 WHEN ${counted} > ${limit} THEN ${blockEnd}::timestamptz
+                                 ELSE NULL END`,
         },
       })
-      .returning({ failures: loginThrottle.failures });
-    const failures = row?.failures ?? 1;
-    if (failures >= limit) {
-      await db
-        .update(loginThrottle)
-        .set({ blockedUntil: sql`${blockEnd}::timestamptz`, failures: 0, firstFailureAt: now })
-        .where(sql`${loginThrottle.key} = ${key}`);
+      .returning({ failures: loginThrottle.failures, blockedUntil: loginThrottle.blockedUntil });
+    if (row?.blockedUntil && row.blockedUntil > now) {
+      if (!blockedUntil || row.blockedUntil > blockedUntil) blockedUntil = row.blockedUntil;
     }
-    worst = Math.max(worst, failures);
+    worst = Math.max(worst, row?.failures ?? 0);
   }
-  return worst <= THROTTLE.slowAfter
-    ? 0
-    : Math.min((worst - THROTTLE.slowAfter) * THROTTLE.stepMs, THROTTLE.maxDelayMs);
+  return {
+    blockedUntil,
+    delayMs:
+      worst <= THROTTLE.slowAfter
+        ? 0
+        : Math.min((worst - THROTTLE.slowAfter) * THROTTLE.stepMs, THROTTLE.maxDelayMs),
+  };
 }
 
-export async function clearLoginFailures(db: Database, key: string): Promise<void> {
-  await db.delete(loginThrottle).where(sql`${loginThrottle.key} = ${key}`);
+/** A successful sign-in: the user's count starts over, and the IP gets its attempt back. */
+export async function loginSucceeded(db: Database, keys: string[]): Promise<void> {
+  const [userKey, ...otherKeys] = keys;
+  if (userKey) await db.delete(loginThrottle).where(sql`${loginThrottle.key} = ${userKey}`);
+  if (otherKeys.length) {
+    await db
+      .update(loginThrottle)
+      .set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` })
+      .where(inArray(loginThrottle.key, otherKeys));
+  }
 }

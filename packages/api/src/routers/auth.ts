@@ -3,12 +3,7 @@ import { z } from 'zod';
 
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/secrets';
 import { recordOwnEvent } from '../data/audit-trail';
-import {
-  blockedUntil,
-  clearLoginFailures,
-  recordLoginFailure,
-  throttleKeys,
-} from '../data/login-throttle';
+import { loginSucceeded, registerLoginAttempt, throttleKeys } from '../data/login-throttle';
 import { SESSION_IDLE_MS, type Principal } from '../data/principals';
 import { createSession, deleteSession, deleteUserSessions } from '../data/sessions';
 import { findUserByName, roleSchema } from '../data/users';
@@ -63,15 +58,15 @@ export const authRouter = router({
         objectName: input.username,
       });
 
-      const until = await blockedUntil(ctx.db, keys, now);
-      if (until) {
+      const verdict = await registerLoginAttempt(ctx.db, keys, now);
+      if (verdict.blockedUntil) {
         await recordOwnEvent(
           ctx.db,
           ctx.meta,
           audit('failure', 'Login refused: too many failed attempts'),
           now,
         );
-        const minutes = Math.ceil((until.getTime() - now.getTime()) / 60_000);
+        const minutes = Math.ceil((verdict.blockedUntil.getTime() - now.getTime()) / 60_000);
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
           message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
@@ -84,28 +79,24 @@ export const authRouter = router({
         user?.passwordHash ?? DUMMY_PASSWORD_HASH,
       );
       if (!user || !passwordOk || user.disabled) {
-        const delayMs = await ctx.db.transaction(async (tx) => {
-          const delay = await recordLoginFailure(tx, keys, now);
-          await recordOwnEvent(
-            tx,
-            ctx.meta,
-            audit(
-              'failure',
-              user?.disabled && passwordOk
-                ? 'Login failed: account disabled'
-                : 'Login failed: invalid credentials',
-            ),
-            now,
-          );
-          return delay;
-        });
-        await ctx.sleep(delayMs);
+        await recordOwnEvent(
+          ctx.db,
+          ctx.meta,
+          audit(
+            'failure',
+            user?.disabled && passwordOk
+              ? 'Login failed: account disabled'
+              : 'Login failed: invalid credentials',
+          ),
+          now,
+        );
+        await ctx.sleep(verdict.delayMs);
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong user name or password' });
       }
 
       const secret = await ctx.db.transaction(async (tx) => {
         const created = await createSession(tx, user.id, ctx.meta, now);
-        await clearLoginFailures(tx, keys[0] ?? '');
+        await loginSucceeded(tx, keys);
         await recordOwnEvent(
           tx,
           ctx.meta,

@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
@@ -13,6 +14,9 @@ import {
   usernameSchema,
 } from '../data/users';
 import { adminProcedure, router } from '../trpc';
+
+/** Advisory lock serialising changes to users (any constant, the same in every process). */
+const USERS_LOCK = 7_412_003_003;
 
 const idSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
 
@@ -70,6 +74,9 @@ export const usersRouter = router({
       const now = ctx.clock();
       const { id, ...changes } = input;
       return ctx.db.transaction(async (tx) => {
+        // One user change at a time, so two admins demoting each other cannot both see the
+        // other still in place and leave nobody.
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${USERS_LOCK})`);
         const user = await updateUser(tx, id, changes, now);
         // Checked after the change, inside the transaction: the last admin cannot lock everyone out.
         if ((await countActiveAdmins(tx)) === 0) {
