@@ -273,6 +273,34 @@ export async function listEvents(
   };
 }
 
+/**
+ * Every matching event, oldest first, in keyset batches: constant cost per batch at any
+ * depth and flat memory, on PGlite (which cannot stream a result) as on PostgreSQL.
+ */
+export async function* iterateEvents(
+  db: Database,
+  conditions: SQL[],
+  batchSize = 5000,
+): AsyncGenerator<Event[]> {
+  const sort: Sort = { field: 'occurredAt', direction: 'asc' };
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const rows = await readInOrder(db, conditions, sort, cursor, batchSize);
+    if (rows.length === 0) return;
+    yield rows.map(({ sortValue: _sortValue, ...event }) => event);
+    const last = rows.at(-1);
+    if (!last || rows.length < batchSize) return;
+    cursor = {
+      field: 'occurredAt',
+      direction: 'asc',
+      value: null,
+      occurredAt: last.occurredAt.toISOString(),
+      eventId: last.eventId,
+      side: 'after',
+    };
+  }
+}
+
 // ---------------------------------------------------------------- totals
 
 /** Up to this many matching rows are counted exactly; past it, the planner's estimate is given. */
