@@ -4,7 +4,7 @@ import type postgres from 'postgres';
 
 import { monthStart } from '../partitions';
 import { generateSeed, type SeedOptions } from './generate';
-import { copyLines, EVENT_COPY_COLUMNS, eventCopyValues, openCopy } from './load';
+import { EVENT_COPY_COLUMNS, eventCopyText, openCopy } from './load';
 
 /**
  * The yardstick for db:seed: the same generated rows, rendered to COPY text beforehand
@@ -23,7 +23,7 @@ export async function timePlainCopy(
     const events = chunk.events.map((event) => ({ ...event, jobId: null }));
     first ??= events[0]?.occurredAt;
     last = events.at(-1)?.occurredAt ?? last;
-    texts.push(copyLines(events.map(eventCopyValues)));
+    texts.push(eventCopyText(events));
     rows += events.length;
   }
   if (!first || !last) return { rows: 0, seconds: 0 };
