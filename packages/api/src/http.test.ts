@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+
 import { createTestDb } from '@audit/db/testing';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +23,7 @@ describe('over HTTP', () => {
     app = await buildServer({
       config: { LOG_LEVEL: 'silent' },
       store,
+      archiveDir: tmpdir(),
       sleep: () => Promise.resolve(),
     });
     base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,7 +1,12 @@
+import { join, resolve } from 'node:path';
+
 import { createDb } from '@audit/db';
 
 import { ensureFirstAdmin } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { jobHandlers } from './jobs/handlers';
+import { ensureRetentionJob } from './jobs/retention';
+import { JobRunner } from './jobs/runner';
 import { buildServer } from './server';
 
 async function main(): Promise<void> {
@@ -9,7 +14,20 @@ async function main(): Promise<void> {
   const store = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await store.migrate();
   const admin = await ensureFirstAdmin(store.db, config.ADMIN_PASSWORD, new Date());
-  const app = await buildServer({ config, store });
+  const archiveDir = resolve(
+    process.env.INIT_CWD ?? process.cwd(),
+    config.ARCHIVE_DIR ?? join(config.DATA_DIR, 'archives'),
+  );
+  await ensureRetentionJob(store.db, new Date());
+  const app = await buildServer({ config, store, archiveDir });
+  const runner = new JobRunner({
+    store,
+    handlers: jobHandlers(archiveDir),
+    onError: (error, job) => {
+      app.log.error({ err: error, jobId: job?.id }, 'job failed');
+    },
+  });
+  runner.start();
   if (admin.generatedPassword) {
     // Printed once, on the console only (not in the structured log).
     console.log(`\nCreated user "admin" with password: ${admin.generatedPassword}\n`);
@@ -23,6 +41,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.close(); // stops accepting, lets in-flight requests finish
+    await runner.stop(); // lets the job in hand reach its end (or its next checkpoint)
     await store.close();
     process.exit(0);
   };

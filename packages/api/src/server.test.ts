@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+
 import { createTestDb } from '@audit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -5,7 +7,9 @@ import { buildServer } from './server';
 
 describe('HTTP server', () => {
   const store = createTestDb();
-  const app = store.then((s) => buildServer({ config: { LOG_LEVEL: 'silent' }, store: s }));
+  const app = store.then((s) =>
+    buildServer({ config: { LOG_LEVEL: 'silent' }, store: s, archiveDir: tmpdir() }),
+  );
   beforeAll(async () => {
     await app;
   });

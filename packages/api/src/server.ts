@@ -1,3 +1,6 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { AuditDb } from '@audit/db';
@@ -5,12 +8,17 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import type { Config } from './config';
+import { findArchive } from './data/archives';
+import { recordOwnEvent } from './data/audit-trail';
+import { actorName } from './data/principals';
 import { appRouter, type AppRouter } from './root';
 import { createContext, type AppDeps } from './trpc';
 
 export interface ServerOptions {
   config: Pick<Config, 'LOG_LEVEL'>;
   store: AuditDb;
+  /** Where archives are; downloads are served from here. */
+  archiveDir: string;
   /** Tests replace the clock and the sign-in slow-down. */
   clock?: AppDeps['clock'];
   sleep?: AppDeps['sleep'];
@@ -75,6 +83,51 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  // Archives stream from a plain route: tRPC answers in JSON, a download is a file.
+  app.get<{ Params: { id: string } }>('/archives/:id/download', async (req, reply) => {
+    const ctx = await createContext(deps, {
+      meta: { requestId: req.id, ip: req.ip || null, userAgent: req.headers['user-agent'] ?? null },
+      authorization: req.headers.authorization,
+      cookies: { get: (name) => req.cookies[name], set: () => undefined, clear: () => undefined },
+    });
+    const { principal } = ctx;
+    if (!principal)
+      return reply
+        .code(401)
+        .send({ error: ctx.credentialProblem ?? 'sign in, or send an API token' });
+    if (principal.kind === 'token' && !principal.scopes.includes('read')) {
+      return reply.code(403).send({ error: 'this token lacks the "read" scope' });
+    }
+    const tenant = principal.kind === 'token' ? principal.tenant : null;
+    const archive = /^\d{1,19}$/.test(req.params.id)
+      ? await findArchive(store.db, req.params.id, tenant)
+      : null;
+    const path = archive ? resolve(options.archiveDir, archive.path) : null;
+    // Missing, another tenant's, or gone from disk: all the same to the caller.
+    if (!archive || !path || !path.startsWith(resolve(options.archiveDir)) || !existsSync(path)) {
+      return reply.code(404).send({ error: `no archive ${req.params.id}` });
+    }
+    await recordOwnEvent(
+      store.db,
+      ctx.meta,
+      {
+        task: 'archives.download',
+        actor: actorName(principal),
+        status: 'success',
+        description: `Downloaded ${archive.fileName} (${archive.rowCount} events)`,
+        objectType: 'archive',
+        objectName: archive.fileName,
+        jobId: archive.jobId,
+      },
+      deps.clock(),
+    );
+    return reply
+      .header('content-type', 'application/zip')
+      .header('content-length', String(statSync(path).size))
+      .header('content-disposition', `attachment; filename="${archive.fileName}"`)
+      .send(createReadStream(path));
   });
 
   app.get('/healthz', async () => {

@@ -49,6 +49,12 @@ const ALLOWED: Record<string, readonly PrincipalName[]> = {
   'tokens.list': ADMINS,
   'tokens.create': ADMINS,
   'tokens.revoke': ADMINS,
+  'exports.create': READERS,
+  'exports.list': READERS,
+  'purge.preview': ADMINS,
+  'purge.create': ADMINS,
+  'retention.get': ADMINS,
+  'retention.set': ADMINS,
 };
 
 /** An input every procedure refuses (all input schemas are strict objects or void). */

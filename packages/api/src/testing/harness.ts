@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { AuditDb } from '@audit/db';
 import { createTestDb } from '@audit/db/testing';
 
 import { ensureFirstAdmin } from '../bootstrap';
+import { jobHandlers } from '../jobs/handlers';
+import { JobRunner, type JobRunnerOptions } from '../jobs/runner';
 import { createCaller } from '../root';
 import { createContext, SESSION_COOKIE, type AppDeps } from '../trpc';
 
@@ -36,6 +42,25 @@ export async function createTestApp(options: { now?: Date } = {}) {
     },
   };
   await ensureFirstAdmin(store.db, ADMIN_PASSWORD, deps.clock());
+  const archiveDir = mkdtempSync(join(tmpdir(), 'audit-archives-'));
+
+  /** A job runner on the app's clock and archive folder (a new one plays a restarted process). */
+  function runner(options: Partial<JobRunnerOptions> = {}) {
+    return new JobRunner({
+      store,
+      handlers: jobHandlers(archiveDir),
+      clock: deps.clock,
+      ...options,
+    });
+  }
+
+  /** Runs every due job to its end. */
+  async function runJobs(): Promise<void> {
+    const worker = runner();
+    while (await worker.runOnce()) {
+      // until no job is due
+    }
+  }
 
   /** A caller with these credentials; `cookies` shows what the server set. */
   function as(credentials: Credentials = {}) {
@@ -103,7 +128,13 @@ export async function createTestApp(options: { now?: Date } = {}) {
     setNow(date: Date | undefined) {
       now = date;
     },
-    close: () => store.close(),
+    archiveDir,
+    runner,
+    runJobs,
+    close: async () => {
+      await store.close();
+      rmSync(archiveDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,0 +1,94 @@
+import { tzOffset } from '@date-fns/tz';
+
+/** Formats an instant as ISO 8601 with milliseconds and the zone's offset at that instant. */
+export type TimestampFormatter = (instant: Date) => string;
+
+const MINUTE = 60_000;
+// Offsets are looked up once per UTC hour and cached: tzOffset goes through Intl (~2 µs a
+// call), which would dominate a million-row export. An hour whose two ends disagree holds
+// a transition; its instants are looked up one by one. (No zone changes offset twice
+// within an hour, so agreeing ends mean the whole hour has one offset.)
+const BUCKET = 60 * MINUTE;
+// Bounds the per-zone cache; an export spanning 10 years touches ~88 k hours.
+const MAX_CACHED_BUCKETS = 200_000;
+
+const formatters = new Map<string, TimestampFormatter>();
+const suffixes = new Map<number, string>();
+
+/**
+ * The formatter for an IANA time zone (`Asia/Tokyo`, `UTC`, …), e.g.
+ * `2026-01-01T09:00:00.000+09:00`. A zero offset is written `Z`, like `Date#toISOString`
+ * and the API's own output, whatever the zone. Every string parses back (`new Date(s)`)
+ * to the exact instant. Throws a RangeError for an unknown zone.
+ */
+export function timestampFormatter(timeZone: string): TimestampFormatter {
+  let format = formatters.get(timeZone);
+  if (format === undefined) {
+    assertTimeZone(timeZone);
+    format = makeFormatter(timeZone);
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Throws a RangeError unless the runtime knows `timeZone`. */
+export function assertTimeZone(timeZone: string): void {
+  try {
+    // The constructor is the one authority on which zones this runtime's ICU knows.
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch (error) {
+    throw new RangeError(`Unknown time zone: ${JSON.stringify(timeZone)}`, { cause: error });
+  }
+  if (Number.isNaN(tzOffset(timeZone, new Date()))) {
+    throw new RangeError(`Unknown time zone: ${JSON.stringify(timeZone)}`);
+  }
+}
+
+function makeFormatter(timeZone: string): TimestampFormatter {
+  const cache = new Map<number, number>();
+
+  const offsetAt = (ms: number): number => {
+    const bucket = Math.floor(ms / BUCKET);
+    const cached = cache.get(bucket);
+    if (cached !== undefined) return cached;
+    const start = bucket * BUCKET;
+    const first = usableOffset(timeZone, start);
+    const last = usableOffset(timeZone, start + BUCKET - 1);
+    if (first !== last) return usableOffset(timeZone, ms);
+    if (cache.size >= MAX_CACHED_BUCKETS) cache.clear();
+    cache.set(bucket, first);
+    return first;
+  };
+
+  return (instant) => {
+    const ms = instant.getTime();
+    if (Number.isNaN(ms)) throw new RangeError('Invalid Date in a timestamp column');
+    const offset = offsetAt(ms);
+    if (offset === 0) return instant.toISOString();
+    // The wall-clock time is the instant shifted by the offset, printed as if UTC.
+    const local = new Date(ms + offset * MINUTE).toISOString();
+    return local.slice(0, -1) + offsetSuffix(offset);
+  };
+}
+
+/**
+ * The zone's offset in whole minutes. Before standard time some zones had offsets in
+ * seconds (local mean time, e.g. Africa/Monrovia −00:44:30 until 1972), which ISO 8601
+ * cannot write; those instants are written in UTC so that they still round-trip exactly.
+ */
+function usableOffset(timeZone: string, ms: number): number {
+  const offset = tzOffset(timeZone, new Date(ms));
+  return Number.isInteger(offset) ? offset : 0;
+}
+
+function offsetSuffix(offset: number): string {
+  let suffix = suffixes.get(offset);
+  if (suffix === undefined) {
+    const abs = Math.abs(offset);
+    const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+    const mm = String(abs % 60).padStart(2, '0');
+    suffix = `${offset < 0 ? '-' : '+'}${hh}:${mm}`;
+    suffixes.set(offset, suffix);
+  }
+  return suffix;
+}

@@ -1,0 +1,381 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import {
+  archives,
+  events,
+  jobs,
+  listEventPartitions,
+  partitionName,
+  queryRows,
+  type Database,
+  type Event,
+  type ExportFormat,
+  type Job,
+} from '@audit/db';
+import { eq, sql, type SQL } from 'drizzle-orm';
+
+import { readArchivedKeys, verifyArchive, writeArchive } from '../archive/archive';
+import { recordOwnEvent } from '../data/audit-trail';
+import { eventConditions, iterateEvents } from '../data/events';
+import { whereAll } from '../filters/sql';
+import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
+import { fileStamp } from './export-job';
+import type { JobContext, JobHandler, JobOutcome } from './runner';
+
+/** What purge.create stores in the job. */
+export interface PurgeParams {
+  /** Events strictly before this instant are removed. */
+  before: string;
+  filter: EventFilterInput;
+  archive: boolean;
+  format: ExportFormat;
+}
+
+/** Progress a purge has made, kept in the job's result so a restart resumes rather than repeats. */
+export interface PurgeCheckpoint {
+  before: string;
+  phase: 'archiving' | 'deleting' | 'done';
+  archive: { id: string; fileName: string; rowCount: number; sha256: string } | null;
+  /** Archived rows per partition: a partition holding exactly these may be dropped whole. */
+  monthCounts: Record<string, number>;
+  /** Archived keys already dealt with (deleted, or in a dropped partition). */
+  keysDone: number;
+  deleted: number;
+  droppedPartitions: string[];
+}
+
+/** Rows deleted per transaction: short locks, bounded WAL per commit. */
+const DELETE_BATCH = 5000;
+
+/** The SQL session setting the append-only trigger lets DELETE through with (migrations/0001). */
+async function allowDelete(tx: Database): Promise<void> {
+  await tx.execute(sql`SET LOCAL audit.allow_delete = 'on'`);
+}
+
+async function saveCheckpoint(
+  tx: Database,
+  jobId: string,
+  checkpoint: PurgeCheckpoint,
+): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({ result: checkpoint as unknown as Record<string, unknown> })
+    .where(eq(jobs.id, jobId));
+}
+
+export interface PurgeRequest {
+  before: Date;
+  filter: EventFilterInput;
+  archive: boolean;
+  format: ExportFormat;
+}
+
+/**
+ * Removes the events before a cut (and matching a filter). With an archive, the archive of
+ * exactly those rows is written, re-read and verified, and recorded before any row is
+ * deleted; then only rows in the archive are deleted, so an old-timestamped event
+ * recorded meanwhile survives. Killed at any point, a restart resumes from the checkpoint:
+ * there is never a deleted row without its archive.
+ */
+export async function runPurge(
+  ctx: JobContext,
+  archiveDir: string,
+  request: PurgeRequest,
+): Promise<JobOutcome> {
+  const stored = ctx.job.result as unknown as PurgeCheckpoint | null;
+  const checkpoint: PurgeCheckpoint =
+    stored?.phase !== undefined
+      ? stored
+      : {
+          before: request.before.toISOString(),
+          phase: 'archiving',
+          archive: null,
+          monthCounts: {},
+          keysDone: 0,
+          deleted: 0,
+          droppedPartitions: [],
+        };
+  const before = new Date(checkpoint.before);
+  const filter = eventFilterSchema.parse(request.filter);
+  const hasFilter = Object.keys(filter).length > 0;
+  const conditions = [
+    ...eventConditions(filter, null, ctx.now()),
+    sql`${events.occurredAt} < ${checkpoint.before}::timestamptz`,
+  ];
+
+  if (checkpoint.phase === 'archiving' && request.archive) {
+    await archiveRows(ctx, archiveDir, request, conditions, checkpoint);
+  } else if (checkpoint.phase === 'archiving') {
+    checkpoint.phase = 'deleting';
+  }
+
+  if (checkpoint.phase === 'deleting') {
+    // Whole months inside the cut go by dropping their partition.
+    if (!hasFilter) await dropWholeMonths(ctx, before, checkpoint, request.archive);
+    if (checkpoint.archive) await deleteArchivedRows(ctx, archiveDir, checkpoint);
+    else await deleteMatchingRows(ctx, conditions, checkpoint);
+
+    const { deleted, archive } = checkpoint;
+    checkpoint.phase = 'done';
+    await ctx.db.transaction(async (tx) => {
+      await saveCheckpoint(tx, ctx.job.id, checkpoint);
+      await recordOwnEvent(
+        tx,
+        null,
+        {
+          task: ctx.job.type,
+          actor: ctx.job.createdBy,
+          status: 'success',
+          description:
+            `Purged ${deleted.toLocaleString('en')} events before ${checkpoint.before}` +
+            (hasFilter ? ` matching ${JSON.stringify(request.filter)}` : '') +
+            (archive ? `; archived in ${archive.fileName}` : '; not archived'),
+          objectType: 'events',
+          jobId: ctx.job.id,
+          metadata: {
+            before: checkpoint.before,
+            deleted,
+            archiveId: archive?.id ?? null,
+            filter: request.filter,
+          },
+        },
+        ctx.now(),
+      );
+    });
+    await ctx.fault('purge-recorded');
+  }
+
+  return {
+    summary:
+      `Removed ${checkpoint.deleted.toLocaleString('en')} events before ${checkpoint.before}` +
+      (checkpoint.archive ? ` (archive ${checkpoint.archive.fileName})` : ''),
+    result: checkpoint as unknown as Record<string, unknown>,
+  };
+}
+
+async function archiveRows(
+  ctx: JobContext,
+  archiveDir: string,
+  request: PurgeRequest,
+  conditions: SQL[],
+  checkpoint: PurgeCheckpoint,
+): Promise<void> {
+  const [count] = await queryRows<{ n: number }>(
+    ctx.db,
+    sql`SELECT count(*)::int AS n FROM ${events} WHERE ${whereAll(conditions)}`,
+  );
+  const total = count?.n ?? 0;
+  const monthCounts: Record<string, number> = {};
+  async function* counted(): AsyncGenerator<Event[]> {
+    for await (const batch of iterateEvents(ctx.db, conditions)) {
+      for (const row of batch) {
+        const month = partitionName(row.occurredAt);
+        monthCounts[month] = (monthCounts[month] ?? 0) + 1;
+      }
+      yield batch;
+    }
+  }
+
+  await mkdir(archiveDir, { recursive: true });
+  const fileName = `audit-purge-${ctx.job.id}-${fileStamp(ctx.now())}.zip`;
+  const path = join(archiveDir, fileName);
+  const written = await writeArchive({
+    path,
+    format: request.format,
+    timeZone: 'UTC',
+    rows: counted(),
+    manifest: {
+      kind: 'purge',
+      filters: request.filter,
+      before: checkpoint.before,
+      createdBy: ctx.job.createdBy,
+      createdAt: ctx.now().toISOString(),
+      jobId: ctx.job.id,
+    },
+    signal: ctx.signal,
+    onProgress: (rows) =>
+      ctx.progress(
+        total ? (rows / total) * 45 : 0,
+        `Archived ${rows.toLocaleString('en')} of ${total.toLocaleString('en')} events`,
+      ),
+  });
+  await ctx.fault('archive-written');
+  // Read back from disk: what will be deleted must be in the file, whole.
+  await verifyArchive(path, { rowCount: written.rowCount, sha256: written.sha256 });
+  await ctx.fault('archive-verified');
+
+  await ctx.db.transaction(async (tx) => {
+    const [archive] = await tx
+      .insert(archives)
+      .values({
+        tenant: null,
+        jobId: ctx.job.id,
+        kind: 'purge',
+        format: request.format,
+        fileName,
+        path: fileName,
+        sizeBytes: written.sizeBytes,
+        rowCount: written.rowCount,
+        sha256: written.sha256,
+        filters: { ...(request.filter as Record<string, unknown>), before: checkpoint.before },
+        timeZone: 'UTC',
+        createdBy: ctx.job.createdBy,
+        createdAt: ctx.now(),
+      })
+      .returning({ id: archives.id });
+    checkpoint.archive = {
+      id: archive?.id ?? '',
+      fileName,
+      rowCount: written.rowCount,
+      sha256: written.sha256,
+    };
+    checkpoint.monthCounts = monthCounts;
+    checkpoint.phase = 'deleting';
+    await saveCheckpoint(tx, ctx.job.id, checkpoint);
+  });
+  await ctx.fault('archive-recorded');
+  await ctx.progress(
+    50,
+    `Archived ${written.rowCount.toLocaleString('en')} events; deleting`,
+    checkpoint as unknown as Record<string, unknown>,
+  );
+}
+
+/**
+ * Drops the partitions of months wholly before the cut. With an archive, only a partition
+ * whose row count still equals what was archived from it: events are append-only, so equal
+ * counts mean the very same rows, and one recorded meanwhile keeps the partition alive (its
+ * archived rows are then deleted one by one instead).
+ */
+async function dropWholeMonths(
+  ctx: JobContext,
+  before: Date,
+  checkpoint: PurgeCheckpoint,
+  archived: boolean,
+): Promise<void> {
+  const partitions = (await listEventPartitions(ctx.db)).filter(
+    (p) => p.to <= before && !checkpoint.droppedPartitions.includes(p.name),
+  );
+  for (const partition of partitions) {
+    const expected = checkpoint.monthCounts[partition.name] ?? 0;
+    if (archived && expected === 0) continue;
+    const dropped = await ctx.db.transaction(async (tx) => {
+      // Parent first, as inserts take it: no lock-order deadlock with a concurrent insert.
+      await tx.execute(sql`LOCK TABLE ${events} IN ACCESS EXCLUSIVE MODE`);
+      const [row] = await queryRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM ${sql.identifier(partition.name)}`,
+      );
+      const n = row?.n ?? 0;
+      if (archived && n !== expected) return false;
+      await tx.execute(sql`DROP TABLE ${sql.identifier(partition.name)}`);
+      checkpoint.droppedPartitions.push(partition.name);
+      checkpoint.deleted += n;
+      await saveCheckpoint(tx, ctx.job.id, checkpoint);
+      return true;
+    });
+    if (dropped) await ctx.fault('partition-dropped');
+    await ctx.progress(
+      archived ? 60 : 30,
+      `Removed ${checkpoint.deleted.toLocaleString('en')} events`,
+      checkpoint as unknown as Record<string, unknown>,
+    );
+  }
+}
+
+/** Deletes exactly the archived rows (those not already gone with a dropped partition). */
+async function deleteArchivedRows(
+  ctx: JobContext,
+  archiveDir: string,
+  checkpoint: PurgeCheckpoint,
+): Promise<void> {
+  const archive = checkpoint.archive;
+  if (!archive) return;
+  const path = join(archiveDir, archive.fileName);
+  let seen = 0;
+  for await (const batch of readArchivedKeys(path, DELETE_BATCH)) {
+    const start = seen;
+    seen += batch.length;
+    if (seen <= checkpoint.keysDone) continue; // done before a restart
+    const keys = batch
+      .slice(Math.max(0, checkpoint.keysDone - start))
+      .filter((key) => !checkpoint.droppedPartitions.includes(partitionName(key.occurredAt)))
+      .map((key) => ({ id: key.id, occurred_at: key.occurredAt.toISOString() }));
+    await ctx.db.transaction(async (tx) => {
+      await allowDelete(tx);
+      const [row] = await queryRows<{ n: number }>(
+        tx,
+        sql`WITH gone AS (
+              DELETE FROM ${events} e
+              USING jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, occurred_at timestamptz)
+              WHERE e.occurred_at = k.occurred_at AND e.id = k.id
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM gone`,
+      );
+      checkpoint.deleted += row?.n ?? 0;
+      checkpoint.keysDone = seen;
+      await saveCheckpoint(tx, ctx.job.id, checkpoint);
+    });
+    await ctx.fault('batch-deleted');
+    await ctx.progress(
+      50 + (seen / Math.max(archive.rowCount, 1)) * 49,
+      `Deleted ${checkpoint.deleted.toLocaleString('en')} of ${archive.rowCount.toLocaleString('en')} archived events`,
+      checkpoint as unknown as Record<string, unknown>,
+    );
+  }
+}
+
+/** No archive: delete what matches, a batch per transaction, until nothing does. */
+async function deleteMatchingRows(
+  ctx: JobContext,
+  conditions: SQL[],
+  checkpoint: PurgeCheckpoint,
+): Promise<void> {
+  for (;;) {
+    const n = await ctx.db.transaction(async (tx) => {
+      await allowDelete(tx);
+      const [row] = await queryRows<{ n: number }>(
+        tx,
+        sql`WITH victims AS (
+              SELECT occurred_at, id FROM ${events} WHERE ${whereAll(conditions)} LIMIT ${DELETE_BATCH}),
+            gone AS (
+              DELETE FROM ${events} e USING victims v
+              WHERE e.occurred_at = v.occurred_at AND e.id = v.id
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM gone`,
+      );
+      checkpoint.deleted += row?.n ?? 0;
+      await saveCheckpoint(tx, ctx.job.id, checkpoint);
+      return row?.n ?? 0;
+    });
+    if (n === 0) return;
+    await ctx.fault('batch-deleted');
+    await ctx.progress(
+      50,
+      `Deleted ${checkpoint.deleted.toLocaleString('en')} events`,
+      checkpoint as unknown as Record<string, unknown>,
+    );
+  }
+}
+
+/** What a canceled purge (or retention run) says it did. */
+export function purgeCanceledSummary(job: Job): string {
+  const checkpoint = job.result as unknown as PurgeCheckpoint | null;
+  return `Canceled after removing ${(checkpoint?.deleted ?? 0).toLocaleString('en')} events; the rest are intact`;
+}
+
+export function purgeJobHandler(archiveDir: string): JobHandler {
+  return {
+    run: (ctx) => {
+      const params = ctx.job.params as unknown as PurgeParams;
+      return runPurge(ctx, archiveDir, {
+        before: new Date(params.before),
+        filter: params.filter,
+        archive: params.archive,
+        format: params.format,
+      });
+    },
+    canceledSummary: purgeCanceledSummary,
+  };
+}

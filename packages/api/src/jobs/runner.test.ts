@@ -1,0 +1,94 @@
+import { jobs } from '@audit/db';
+import { describe, expect, it } from 'vitest';
+
+import { createTestApp } from '../testing/harness';
+import { addDuration, nextRun } from './recurrence';
+import { JobRunner, type JobHandler } from './runner';
+
+describe('recurrence', () => {
+  it('adds ISO-8601 durations in UTC, calendar-aware', () => {
+    const at = new Date('2026-01-31T03:00:00.000Z');
+    expect(addDuration(at, 'P1D').toISOString()).toBe('2026-02-01T03:00:00.000Z');
+    expect(addDuration(at, 'PT6H30M').toISOString()).toBe('2026-01-31T09:30:00.000Z');
+    expect(addDuration(at, 'P1W').toISOString()).toBe('2026-02-07T03:00:00.000Z');
+    expect(addDuration(at, 'P1M').toISOString()).toBe('2026-03-03T03:00:00.000Z');
+    expect(() => addDuration(at, '1 day')).toThrow('not an ISO-8601 duration');
+    // Missed runs are not replayed: the next one is the first after now.
+    expect(nextRun(at, 'P1D', new Date('2026-02-05T12:00:00Z')).toISOString()).toBe(
+      '2026-02-06T03:00:00.000Z',
+    );
+  });
+});
+
+describe('JobRunner', () => {
+  it('two runners never run the same job, and each job runs once', async () => {
+    const app = await createTestApp();
+    try {
+      const ran: string[] = [];
+      const handler: JobHandler = {
+        async run(ctx) {
+          ran.push(ctx.job.id);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return { summary: 'done', result: {} };
+        },
+      };
+      const created = await app.store.db
+        .insert(jobs)
+        .values(
+          Array.from({ length: 12 }, (_, i) => ({
+            name: `job ${i}`,
+            type: 'test',
+            createdBy: 'test',
+          })),
+        )
+        .returning({ id: jobs.id });
+      const runners = [1, 2].map(
+        () => new JobRunner({ store: app.store, handlers: { test: handler } }),
+      );
+      const drain = async (runner: JobRunner) => {
+        while (await runner.runOnce()) {
+          // next
+        }
+      };
+      await Promise.all(runners.map(drain));
+      expect(ran.sort()).toEqual(created.map((j) => j.id).sort());
+      const states = await app.store.db.select({ state: jobs.state }).from(jobs);
+      expect(states.every((s) => s.state === 'success')).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a failing job is marked failed with its message, and the runner goes on', async () => {
+    const app = await createTestApp();
+    try {
+      const handler: JobHandler = {
+        run: (ctx) =>
+          ctx.job.name === 'bad'
+            ? Promise.reject(new Error('disk full'))
+            : Promise.resolve({ summary: 'ok', result: {} }),
+      };
+      await app.store.db.insert(jobs).values([
+        { name: 'bad', type: 'test', createdBy: 'test' },
+        { name: 'good', type: 'test', createdBy: 'test' },
+      ]);
+      const runner = new JobRunner({
+        store: app.store,
+        handlers: { test: handler },
+        onError: () => undefined,
+      });
+      while (await runner.runOnce()) {
+        // next
+      }
+      const rows = await app.store.db.select().from(jobs);
+      expect(rows.map((j) => [j.name, j.state, j.error])).toEqual(
+        expect.arrayContaining([
+          ['bad', 'failure', 'disk full'],
+          ['good', 'success', null],
+        ]),
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});

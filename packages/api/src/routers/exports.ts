@@ -1,0 +1,133 @@
+import { ARCHIVE_KINDS, EXPORT_FORMATS, jobs } from '@audit/db';
+import { z } from 'zod';
+
+import { listArchives } from '../data/archives';
+import { recordOwnEvent } from '../data/audit-trail';
+import { eventConditions } from '../data/events';
+import { actorName, type Principal } from '../data/principals';
+import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
+import type { ExportParams } from '../jobs/export-job';
+import { isoDate, readProcedure, router } from '../trpc';
+import { isTimeZone } from './audit-logs';
+import { jobOutput } from './jobs';
+
+export const timeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Paris' });
+
+export const archiveOutput = z.object({
+  id: z.string(),
+  tenant: z.string().nullable(),
+  jobId: z.string().nullable(),
+  kind: z.enum(ARCHIVE_KINDS),
+  format: z.enum(EXPORT_FORMATS),
+  fileName: z.string(),
+  sizeBytes: z.number(),
+  rowCount: z.number(),
+  sha256: z.string(),
+  filters: z.record(z.string(), z.unknown()),
+  timeZone: z.string(),
+  createdBy: z.string(),
+  createdAt: isoDate,
+  /** Where to GET the .zip (same credentials as the API). */
+  downloadUrl: z.string(),
+});
+
+export function downloadUrl(id: string): string {
+  return `/archives/${id}/download`;
+}
+
+function tenantOf(principal: Principal): string | null {
+  return principal.kind === 'token' ? principal.tenant : null;
+}
+
+export const exportsRouter = router({
+  /** Starts an export of the events matching the filter; follow the job for progress. */
+  create: readProcedure
+    .input(
+      z
+        .object({
+          filter: eventFilterSchema.optional(),
+          format: z.enum(EXPORT_FORMATS).default('csv'),
+          /** The zone of the timestamp columns. */
+          timeZone: timeZoneSchema.default('UTC'),
+        })
+        .strict(),
+    )
+    .output(jobOutput)
+    .mutation(async ({ ctx, input }) => {
+      const now = ctx.clock();
+      const tenantScope = tenantOf(ctx.principal);
+      const filter = input.filter ?? {};
+      eventConditions(filter, tenantScope, now); // refuses a bad search box now, not in the job
+      const params: ExportParams = {
+        // JSON form (Dates → ISO strings): parsed again, the same way, when the job runs.
+        filter: JSON.parse(JSON.stringify(filter)) as EventFilterInput,
+        format: input.format,
+        timeZone: input.timeZone,
+        tenantScope,
+      };
+      const actor = actorName(ctx.principal);
+      return ctx.db.transaction(async (tx) => {
+        const [job] = await tx
+          .insert(jobs)
+          .values({
+            tenant: tenantScope ?? 'default',
+            name: `Export events (${input.format.toUpperCase()}, ${input.timeZone})`,
+            type: 'export',
+            createdBy: actor,
+            params: params as unknown as Record<string, unknown>,
+            scheduledAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (!job) throw new Error('insert returned nothing');
+        await recordOwnEvent(
+          tx,
+          ctx.meta,
+          {
+            task: 'exports.create',
+            actor,
+            status: 'job_scheduled',
+            description: `Export of events as ${input.format.toUpperCase()} requested`,
+            objectType: 'export',
+            objectName: job.name,
+            jobId: job.id,
+            metadata: { filter: params.filter },
+          },
+          now,
+        );
+        return job;
+      });
+    }),
+
+  /** Archives: exports, and what purges archived before deleting. */
+  list: readProcedure
+    .input(
+      z
+        .object({
+          kind: z.enum(ARCHIVE_KINDS).optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+          cursor: z
+            .string()
+            .regex(/^\d{1,19}$/, 'must be a decimal id')
+            .optional(),
+        })
+        .strict()
+        .default({ limit: 50 }),
+    )
+    .output(z.object({ items: z.array(archiveOutput), nextCursor: z.string().nullable() }))
+    .query(async ({ ctx, input }) => {
+      const page = await listArchives(ctx.db, {
+        kind: input.kind,
+        tenant: tenantOf(ctx.principal),
+        limit: input.limit,
+        beforeId: input.cursor,
+      });
+      return {
+        items: page.items.map((archive) => ({ ...archive, downloadUrl: downloadUrl(archive.id) })),
+        nextCursor: page.nextCursor,
+      };
+    }),
+});
