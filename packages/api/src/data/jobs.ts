@@ -2,6 +2,26 @@ import { jobs, type Database, type Job, type JobRecurrence, type JobState } from
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 
+/** Puts a job of ours on the schedule, due now. */
+export async function createJob(
+  db: Database,
+  job: { tenant?: string; name: string; type: string; createdBy: string; params: object },
+  now: Date,
+): Promise<Job> {
+  const [created] = await db
+    .insert(jobs)
+    .values({
+      ...job,
+      params: job.params as Record<string, unknown>,
+      scheduledAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  if (!created) throw new Error('insert returned nothing');
+  return created;
+}
+
 export interface JobListOptions {
   state?: JobState[] | undefined;
   type?: string[] | undefined;

@@ -31,6 +31,11 @@ export interface TokenPrincipal {
   tenant: string;
 }
 
+/** The tenant a principal is limited to: a token only ever sees its own; people see all (null). */
+export function tenantScopeOf(principal: Principal): string | null {
+  return principal.kind === 'token' ? principal.tenant : null;
+}
+
 /** The name recorded as the actor of what a principal does. */
 export function actorName(principal: Principal): string {
   return principal.kind === 'user' ? principal.username : `token:${principal.name}`;

@@ -57,7 +57,8 @@ export const instantSchema = z
 
 export const eventStatusSchema = z.enum(EVENT_STATUSES);
 
-const idSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
+/** Ids (events, jobs, users, tokens, archives) are bigints sent as decimal strings. */
+export const decimalIdSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
 
 export const eventFilterSchema = z
   .object({
@@ -76,7 +77,7 @@ export const eventFilterSchema = z
     objectName: oneOrMany(patternSchema).optional(),
     status: oneOrMany(eventStatusSchema).optional(),
     resultCode: oneOrMany(text).optional(),
-    jobId: oneOrMany(idSchema).optional(),
+    jobId: oneOrMany(decimalIdSchema).optional(),
     eventId: oneOrMany(z.uuid()).optional(),
     /** Full text over description: words (all must appear), "quoted phrases", -excluded. */
     description: z.string().min(1).max(1000).optional(),

@@ -1,7 +1,8 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { archives, type ExportFormat } from '@audit/db';
+import { eq } from 'drizzle-orm';
 
 import { writeArchive } from '../archive/archive';
 import { countEvents, eventConditions, iterateEvents } from '../data/events';
@@ -26,9 +27,46 @@ export function fileStamp(at: Date): string {
     .replaceAll(':', '-');
 }
 
+/**
+ * Removes this job's files that no archive row records: what an interrupted run left
+ * (a recorded archive is never under a name a new run would write).
+ */
+export async function removeUnrecordedFiles(archiveDir: string, prefix: string): Promise<void> {
+  const names = await readdir(archiveDir).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => rm(join(archiveDir, name), { force: true })),
+  );
+}
+
+function outcomeOf(archive: {
+  id: string;
+  fileName: string;
+  rowCount: number;
+  sha256: string;
+  sizeBytes: number;
+}) {
+  return {
+    summary: `Exported ${archive.rowCount.toLocaleString('en')} events to ${archive.fileName}`,
+    result: {
+      archiveId: archive.id,
+      rowCount: archive.rowCount,
+      sha256: archive.sha256,
+      fileName: archive.fileName,
+      sizeBytes: archive.sizeBytes,
+    },
+  };
+}
+
 export function exportJobHandler(archiveDir: string): JobHandler {
   return {
     async run(ctx: JobContext) {
+      // A run that was interrupted after recording its archive is done already.
+      const [recorded] = await ctx.db.select().from(archives).where(eq(archives.jobId, ctx.job.id));
+      if (recorded) return outcomeOf(recorded);
+      await removeUnrecordedFiles(archiveDir, `audit-export-${ctx.job.id}-`);
+
       const params = ctx.job.params as unknown as ExportParams;
       const filter = eventFilterSchema.parse(params.filter);
       const conditions = eventConditions(filter, params.tenantScope, ctx.now());
@@ -88,16 +126,7 @@ export function exportJobHandler(archiveDir: string): JobHandler {
           createdAt: ctx.now(),
         })
         .returning({ id: archives.id });
-      return {
-        summary: `Exported ${written.rowCount.toLocaleString('en')} events to ${written.fileName}`,
-        result: {
-          archiveId: archive?.id ?? null,
-          rowCount: written.rowCount,
-          sha256: written.sha256,
-          fileName: written.fileName,
-          sizeBytes: written.sizeBytes,
-        },
-      };
+      return outcomeOf({ ...written, id: archive?.id ?? '' });
     },
   };
 }

@@ -20,7 +20,7 @@ import { recordOwnEvent } from '../data/audit-trail';
 import { eventConditions, iterateEvents } from '../data/events';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
-import { fileStamp } from './export-job';
+import { fileStamp, removeUnrecordedFiles } from './export-job';
 import type { JobContext, JobHandler, JobOutcome } from './runner';
 
 /** What purge.create stores in the job. */
@@ -177,6 +177,8 @@ async function archiveRows(
     }
   }
 
+  // Still archiving, so no archive of this job is recorded: any file of it is a leftover.
+  await removeUnrecordedFiles(archiveDir, `audit-purge-${ctx.job.id}-`);
   await mkdir(archiveDir, { recursive: true });
   const fileName = `audit-purge-${ctx.job.id}-${fileStamp(ctx.now())}.zip`;
   const path = join(archiveDir, fileName);

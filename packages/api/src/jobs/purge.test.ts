@@ -1,6 +1,8 @@
 import { events, listEventPartitions, queryRows } from '@audit/db';
-import { sql } from 'drizzle-orm';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { readArchivedKeys } from '../archive/archive';
@@ -233,6 +235,8 @@ describe('purge', () => {
       );
       const finalArchives = (await app.admin.exports.list({ kind: 'purge' })).items;
       expect(finalArchives).toHaveLength(1);
+      // Nothing left behind by the interrupted run: the folder holds the recorded archive only.
+      expect(readdirSync(app.archiveDir)).toEqual([finalArchives[0]!.fileName]);
       expect([...(await archivedIds(app, finalArchives[0]!.fileName))].sort()).toEqual(
         [...expectedGone].sort(),
       );

@@ -18,8 +18,13 @@ import {
   listEvents,
   SORT_FIELDS,
 } from '../data/events';
-import type { Principal } from '../data/principals';
-import { eventFilterSchema, eventStatusSchema, instantSchema } from '../filters/schema';
+import { tenantScopeOf } from '../data/principals';
+import {
+  decimalIdSchema,
+  eventFilterSchema,
+  eventStatusSchema,
+  instantSchema,
+} from '../filters/schema';
 import { ingestProcedure, isoDate, readProcedure, router } from '../trpc';
 
 // ---------------------------------------------------------------- shapes
@@ -29,9 +34,7 @@ const shortText = (max: number) =>
 const optionalText = (max: number) => shortText(max).nullish();
 /** JSON numbers are accepted where the reference APIs send them (`"result": 200`). */
 const codeText = z.union([z.string().min(1).max(100), z.number().int()]).transform(String);
-const decimalId = z
-  .union([z.string().regex(/^\d{1,19}$/, 'must be a decimal id'), z.number().int().nonnegative()])
-  .transform(String);
+const decimalId = z.union([decimalIdSchema, z.number().int().nonnegative()]).transform(String);
 
 export const affectedObjectSchema = z
   .object({
@@ -165,11 +168,6 @@ export const listInputSchema = z
   })
   .strict();
 
-/** A token only ever sees and writes its own tenant; people see every tenant. */
-function tenantScope(principal: Principal): string | null {
-  return principal.kind === 'token' ? principal.tenant : null;
-}
-
 // ---------------------------------------------------------------- procedures
 
 export const auditLogsRouter = router({
@@ -187,7 +185,7 @@ export const auditLogsRouter = router({
     .query(async ({ ctx, input }) => {
       const conditions = eventConditions(
         input.filter ?? {},
-        tenantScope(ctx.principal),
+        tenantScopeOf(ctx.principal),
         ctx.clock(),
       );
       const sort = input.sort ?? { field: 'occurredAt' as const, direction: 'desc' as const };
@@ -204,7 +202,7 @@ export const auditLogsRouter = router({
     .input(
       z
         .object({
-          id: z.string().regex(/^\d{1,19}$/, 'must be a decimal id'),
+          id: decimalIdSchema,
           /** The event's occurredAt, when known: the lookup then reads one partition. */
           occurredAt: instantSchema.optional(),
         })
@@ -212,7 +210,7 @@ export const auditLogsRouter = router({
     )
     .output(eventOutput.extend({ job: jobSummaryOutput.nullable() }))
     .query(({ ctx, input }) =>
-      getEvent(ctx.db, input.id, input.occurredAt, tenantScope(ctx.principal)),
+      getEvent(ctx.db, input.id, input.occurredAt, tenantScopeOf(ctx.principal)),
     ),
 
   histogram: readProcedure
@@ -252,7 +250,7 @@ export const auditLogsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const filter = input.filter ?? {};
-      const conditions = eventConditions(filter, tenantScope(ctx.principal), ctx.clock());
+      const conditions = eventConditions(filter, tenantScopeOf(ctx.principal), ctx.clock());
       return eventHistogram(
         ctx.db,
         conditions,
@@ -281,7 +279,7 @@ export const auditLogsRouter = router({
     .query(async ({ ctx, input }) => {
       const conditions = eventConditions(
         input.filter ?? {},
-        tenantScope(ctx.principal),
+        tenantScopeOf(ctx.principal),
         ctx.clock(),
       );
       return eventFacets(ctx.db, conditions, input.fields ?? FACET_FIELDS, input.limit);

@@ -1,11 +1,12 @@
-import { ARCHIVE_KINDS, EXPORT_FORMATS, jobs } from '@audit/db';
+import { ARCHIVE_KINDS, EXPORT_FORMATS } from '@audit/db';
 import { z } from 'zod';
 
 import { listArchives } from '../data/archives';
 import { recordOwnEvent } from '../data/audit-trail';
 import { eventConditions } from '../data/events';
-import { actorName, type Principal } from '../data/principals';
-import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
+import { createJob } from '../data/jobs';
+import { actorName, tenantScopeOf } from '../data/principals';
+import { decimalIdSchema, eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import type { ExportParams } from '../jobs/export-job';
 import { isoDate, readProcedure, router } from '../trpc';
 import { isTimeZone } from './audit-logs';
@@ -37,10 +38,6 @@ export function downloadUrl(id: string): string {
   return `/archives/${id}/download`;
 }
 
-function tenantOf(principal: Principal): string | null {
-  return principal.kind === 'token' ? principal.tenant : null;
-}
-
 export const exportsRouter = router({
   /** Starts an export of the events matching the filter; follow the job for progress. */
   create: readProcedure
@@ -57,7 +54,7 @@ export const exportsRouter = router({
     .output(jobOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
-      const tenantScope = tenantOf(ctx.principal);
+      const tenantScope = tenantScopeOf(ctx.principal);
       const filter = input.filter ?? {};
       eventConditions(filter, tenantScope, now); // refuses a bad search box now, not in the job
       const params: ExportParams = {
@@ -69,20 +66,17 @@ export const exportsRouter = router({
       };
       const actor = actorName(ctx.principal);
       return ctx.db.transaction(async (tx) => {
-        const [job] = await tx
-          .insert(jobs)
-          .values({
+        const job = await createJob(
+          tx,
+          {
             tenant: tenantScope ?? 'default',
             name: `Export events (${input.format.toUpperCase()}, ${input.timeZone})`,
             type: 'export',
             createdBy: actor,
-            params: params as unknown as Record<string, unknown>,
-            scheduledAt: now,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
-        if (!job) throw new Error('insert returned nothing');
+            params,
+          },
+          now,
+        );
         await recordOwnEvent(
           tx,
           ctx.meta,
@@ -109,10 +103,7 @@ export const exportsRouter = router({
         .object({
           kind: z.enum(ARCHIVE_KINDS).optional(),
           limit: z.number().int().min(1).max(500).default(50),
-          cursor: z
-            .string()
-            .regex(/^\d{1,19}$/, 'must be a decimal id')
-            .optional(),
+          cursor: decimalIdSchema.optional(),
         })
         .strict()
         .default({ limit: 50 }),
@@ -121,7 +112,7 @@ export const exportsRouter = router({
     .query(async ({ ctx, input }) => {
       const page = await listArchives(ctx.db, {
         kind: input.kind,
-        tenant: tenantOf(ctx.principal),
+        tenant: tenantScopeOf(ctx.principal),
         limit: input.limit,
         beforeId: input.cursor,
       });

@@ -4,11 +4,10 @@ import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
 import { cancelJob, getJob, listJobs, reportJob } from '../data/jobs';
-import { actorName, type Principal } from '../data/principals';
-import { instantSchema } from '../filters/schema';
+import { actorName, tenantScopeOf } from '../data/principals';
+import { decimalIdSchema, instantSchema } from '../filters/schema';
 import { ingestProcedure, isoDate, readProcedure, router, userProcedure } from '../trpc';
 
-const idSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
 const jobStateSchema = z.enum(JOB_STATES);
 
 export const recurrenceSchema = z
@@ -53,10 +52,6 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
     .union([item, z.array(item).min(1)])
     .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
 
-function tenantOf(principal: Principal): string | null {
-  return principal.kind === 'token' ? principal.tenant : null;
-}
-
 export const jobsRouter = router({
   list: readProcedure
     .input(
@@ -65,7 +60,7 @@ export const jobsRouter = router({
           state: oneOrMany(jobStateSchema).optional(),
           type: oneOrMany(z.string().min(1).max(200)).optional(),
           limit: z.number().int().min(1).max(500).default(50),
-          cursor: idSchema.optional(),
+          cursor: decimalIdSchema.optional(),
         })
         .strict()
         .default({ limit: 50 }),
@@ -75,20 +70,20 @@ export const jobsRouter = router({
       listJobs(ctx.db, {
         state: input.state,
         type: input.type,
-        tenant: tenantOf(ctx.principal),
+        tenant: tenantScopeOf(ctx.principal),
         limit: input.limit,
         beforeId: input.cursor,
       }),
     ),
 
   byId: readProcedure
-    .input(z.object({ id: idSchema }).strict())
+    .input(z.object({ id: decimalIdSchema }).strict())
     .output(jobOutput)
-    .query(({ ctx, input }) => getJob(ctx.db, input.id, tenantOf(ctx.principal))),
+    .query(({ ctx, input }) => getJob(ctx.db, input.id, tenantScopeOf(ctx.principal))),
 
   /** Admins may cancel any job; auditors the jobs they started. */
   cancel: userProcedure
-    .input(z.object({ id: idSchema }).strict())
+    .input(z.object({ id: decimalIdSchema }).strict())
     .output(jobOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();

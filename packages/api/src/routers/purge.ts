@@ -1,9 +1,10 @@
-import { EXPORT_FORMATS, events, jobs, queryRows } from '@audit/db';
+import { EXPORT_FORMATS, events, queryRows } from '@audit/db';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
 import { eventConditions } from '../data/events';
+import { createJob } from '../data/jobs';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, instantSchema, type EventFilterInput } from '../filters/schema';
 import type { PurgeParams } from '../jobs/purge-job';
@@ -57,19 +58,16 @@ export const purgeRouter = router({
         format: input.format,
       };
       return ctx.db.transaction(async (tx) => {
-        const [job] = await tx
-          .insert(jobs)
-          .values({
+        const job = await createJob(
+          tx,
+          {
             name: `Purge events before ${params.before}${input.archive ? ', archived' : ''}`,
             type: 'purge',
             createdBy: ctx.user.username,
-            params: params as unknown as Record<string, unknown>,
-            scheduledAt: now,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
-        if (!job) throw new Error('insert returned nothing');
+            params,
+          },
+          now,
+        );
         await recordOwnEvent(
           tx,
           ctx.meta,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
 import { createToken, listTokens, revokeToken, scopeSchema, tokenOutput } from '../data/tokens';
-import { instantSchema } from '../filters/schema';
+import { decimalIdSchema, instantSchema } from '../filters/schema';
 import { adminProcedure, router } from '../trpc';
 
 const label = z.string().min(1, 'must not be empty').max(200);
@@ -49,7 +49,7 @@ export const tokensRouter = router({
     }),
 
   revoke: adminProcedure
-    .input(z.object({ id: z.string().regex(/^\d{1,19}$/, 'must be a decimal id') }).strict())
+    .input(z.object({ id: decimalIdSchema }).strict())
     .output(tokenOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();

@@ -13,12 +13,11 @@ import {
   userOutput,
   usernameSchema,
 } from '../data/users';
+import { decimalIdSchema } from '../filters/schema';
 import { adminProcedure, router } from '../trpc';
 
 /** Advisory lock serialising changes to users (any constant, the same in every process). */
 const USERS_LOCK = 7_412_003_003;
-
-const idSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
 
 export const usersRouter = router({
   list: adminProcedure
@@ -56,7 +55,7 @@ export const usersRouter = router({
     .input(
       z
         .object({
-          id: idSchema,
+          id: decimalIdSchema,
           role: roleSchema.optional(),
           disabled: z.boolean().optional(),
           password: passwordSchema.optional(),
