@@ -10,7 +10,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { findArchive } from './data/archives';
 import { recordOwnEvent } from './data/audit-trail';
-import { actorName } from './data/principals';
+import { actorName, tenantScopeOf } from './data/principals';
+import { decimalIdSchema } from './filters/schema';
 import { appRouter, type AppRouter } from './root';
 import { createContext, type AppDeps } from './trpc';
 
@@ -100,9 +101,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (principal.kind === 'token' && !principal.scopes.includes('read')) {
       return reply.code(403).send({ error: 'this token lacks the "read" scope' });
     }
-    const tenant = principal.kind === 'token' ? principal.tenant : null;
-    const archive = /^\d{1,19}$/.test(req.params.id)
-      ? await findArchive(store.db, req.params.id, tenant)
+    const archive = decimalIdSchema.safeParse(req.params.id).success
+      ? await findArchive(store.db, req.params.id, tenantScopeOf(principal))
       : null;
     const path = archive ? resolve(options.archiveDir, archive.path) : null;
     // Missing, another tenant's, or gone from disk: all the same to the caller.
