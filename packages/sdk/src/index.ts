@@ -1,1 +1,64 @@
-// The published client lands here with issue [4/6]; this package only holds its place in the workspace.
+/**
+ * @audit/sdk — the typed client for Audit Log Manager.
+ *
+ * ```ts
+ * const audit = createAuditClient({ url: 'https://audit.example.com', token: 'alm_…' });
+ * const recorder = audit.recorder();
+ * recorder.record({ userName: 'alice', taskName: 'tenant.create', status: 'success' });
+ * await recorder.close();
+ * ```
+ */
+export {
+  createAuditClient,
+  type AuditClient,
+  type AuditClientOptions,
+  type ExportControl,
+  type ExportedArchive,
+  type ExportResult,
+  type HeaderMap,
+  type IterateOptions,
+  type RecordOutcome,
+} from './client';
+export type { DownloadDestination, NodeWritableLike } from './download';
+export {
+  AuditHttpError,
+  describeFailure,
+  ExportFailedError,
+  RecordDeliveryError,
+  RecorderClosedError,
+  RecorderError,
+  RecorderQueueFullError,
+  RecordRejectedError,
+  type FailureInfo,
+  type RejectedEvent,
+} from './errors';
+export {
+  MAX_BATCH,
+  type EventToRecord,
+  type RecordedRef,
+  type Recorder,
+  type RecorderOptions,
+  type RecorderStats,
+} from './recorder';
+export type { RetryOptions } from './retry';
+export type {
+  Archive,
+  AuditEvent,
+  AuditEventDetail,
+  AuditEventInput,
+  ClientRouter,
+  EventFilter,
+  EventPage,
+  EventSort,
+  EventStatus,
+  ExportFormat,
+  ExportSettings,
+  Job,
+  JobReport,
+  JobReportResult,
+  JobState,
+  RecordResult,
+  RouterInputs,
+  RouterOutputs,
+} from './router';
+export { TRPCClientError } from '@trpc/client';
