@@ -1,23 +1,12 @@
 import { events, jobs } from '@audit/db';
-import { TRPCError } from '@trpc/server';
 import { and, asc, eq } from 'drizzle-orm';
 import { ZodError } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../testing/harness';
+import { createTestApp, failure, type TestApp } from '../testing/harness';
 import { describeZodError } from '../trpc';
 
 const MINUTE = 60_000;
-
-/** The error a call failed with (a test failure if it succeeded). */
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const outcome: unknown = await promise.then(
-    () => new Error('expected the call to fail, but it succeeded'),
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof TRPCError)) throw outcome;
-  return outcome;
-}
 
 describe('jobs', () => {
   let app: TestApp;

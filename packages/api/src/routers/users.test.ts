@@ -1,21 +1,11 @@
 import { events, users } from '@audit/db';
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { ZodError } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../testing/harness';
+import { createTestApp, failure, type TestApp } from '../testing/harness';
 import { describeZodError } from '../trpc';
-
-/** The error a call failed with (a test failure if it succeeded). */
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const outcome: unknown = await promise.then(
-    () => new Error('expected the call to fail, but it succeeded'),
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof TRPCError)) throw outcome;
-  return outcome;
-}
 
 /** The message a client sees: bad input is described field by field. */
 function clientMessage(error: TRPCError): string {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { AuditDb } from '@audit/db';
 import { createTestDb } from '@audit/db/testing';
 
+import { TRPCError } from '@trpc/server';
+
 import { ensureFirstAdmin } from '../bootstrap';
 import { jobHandlers } from '../jobs/handlers';
 import { JobRunner, type JobRunnerOptions } from '../jobs/runner';
@@ -139,3 +141,13 @@ export async function createTestApp(options: { now?: Date } = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** The error a call failed with (a test failure if it succeeded). */
+export async function failure(promise: Promise<unknown>): Promise<TRPCError> {
+  const outcome: unknown = await promise.then(
+    () => new Error('expected the call to fail, but it succeeded'),
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof TRPCError)) throw outcome;
+  return outcome;
+}
