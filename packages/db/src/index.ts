@@ -15,6 +15,7 @@ export {
   ensurePartitionsFor,
   listEventPartitions,
   monthStart,
+  parsePgTimestamp,
   partitionName,
   type EventPartition,
 } from './partitions';

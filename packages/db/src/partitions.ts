@@ -68,9 +68,12 @@ export async function listEventPartitions(db: Database): Promise<EventPartition[
     .sort((a, b) => a.from.getTime() - b.from.getTime());
 }
 
-/** `2026-11-01 00:00:00+00` (PostgreSQL's output) → Date. */
-function parsePgTimestamp(text: string): Date {
-  const iso = text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+/** `2026-11-01 00:00:00.123+00` (PostgreSQL's text output of a timestamptz) → Date. */
+export function parsePgTimestamp(text: string): Date {
+  const iso = text
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00')
+    .replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new Error(`unexpected timestamp: ${text}`);
   return date;

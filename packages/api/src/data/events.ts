@@ -2,6 +2,7 @@ import {
   events,
   EVENT_STATUSES,
   jobs,
+  parsePgTimestamp,
   queryRows,
   type Database,
   type Event,
@@ -426,8 +427,8 @@ export async function eventHistogram(
       })
       .from(events)
       .where(whereAll(conditions));
-    from ??= bounds?.min ? new Date(pgTime(bounds.min)) : undefined;
-    to ??= bounds?.max ? new Date(pgTime(bounds.max)) : undefined;
+    from ??= bounds?.min ? parsePgTimestamp(bounds.min) : undefined;
+    to ??= bounds?.max ? parsePgTimestamp(bounds.max) : undefined;
   }
   if (!from || !to) return { bucket: 60_000, from: null, to: null, buckets: [] };
 
@@ -446,7 +447,7 @@ export async function eventHistogram(
   );
   const byStart = new Map<string, HistogramBucket>();
   for (const row of rows) {
-    const start = new Date(pgTime(row.start));
+    const start = parsePgTimestamp(row.start);
     const key = start.toISOString();
     let entry = byStart.get(key);
     if (!entry) {
@@ -464,14 +465,6 @@ export async function eventHistogram(
     entry.byStatus[row.status] += row.n;
   }
   return { bucket, from, to, buckets: [...byStart.values()] };
-}
-
-/** PostgreSQL's text form of a timestamptz (`2026-11-01 00:00:00.123+00`) as ISO 8601. */
-function pgTime(text: string): string {
-  return text
-    .replace(' ', 'T')
-    .replace(/([+-]\d\d)$/, '$1:00')
-    .replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
 }
 
 // ---------------------------------------------------------------- facets
