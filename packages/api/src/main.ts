@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     config.ARCHIVE_DIR ?? join(config.DATA_DIR, 'archives'),
   );
   await ensureRetentionJob(store.db, new Date());
-  const app = await buildServer({ config, store, archiveDir });
+  // The SPA `pnpm start` built (packages/web/dist), found beside this package.
+  const webDir = resolve(import.meta.dirname, '../../web/dist');
+  const app = await buildServer({ config, store, archiveDir, webDir });
   const runner = new JobRunner({
     store,
     handlers: jobHandlers(archiveDir),

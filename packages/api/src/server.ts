@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
 import type { AuditDb } from '@audit/db';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   /** Tests replace the clock and the sign-in slow-down. */
   clock?: AppDeps['clock'];
   sleep?: AppDeps['sleep'];
+  /** The built SPA (packages/web/dist), served for every path the API does not answer. */
+  webDir?: string;
 }
 
 /** Largest request body: a batch of 1 000 events with room for their details. */
@@ -135,5 +138,35 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return { ok: true, database: store.driver };
   });
 
+  if (options.webDir && existsSync(resolve(options.webDir, 'index.html'))) {
+    await serveSpa(app, options.webDir);
+  }
+
   return app;
+}
+
+/**
+ * The SPA's files; any other GET that wants a page gets index.html, so a bookmarked or reloaded
+ * link (`/jobs/12`, `/?status=...`) opens the app, which routes it. API paths keep their 404s.
+ */
+async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: resolve(webDir),
+    wildcard: false,
+    index: false,
+    setHeaders: (res, path) => {
+      // Vite puts a content hash in every asset name; index.html must be checked each time.
+      res.header(
+        'cache-control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = /^\/(trpc|archives|healthz)(\/|$|\?)/.test(req.url);
+    if (req.method === 'GET' && !isApi && req.headers.accept?.includes('text/html')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` });
+  });
 }

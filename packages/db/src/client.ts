@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { ExtractTablesWithRelations, Logger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -47,6 +47,8 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** postgres.js pool size. */
   maxConnections?: number | undefined;
+  /** Sees every query Drizzle sends, with its parameters (the benchmark captures SQL with it). */
+  logger?: Logger | undefined;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<AuditDb> 
       onnotice: () => undefined,
       connection: { application_name: 'audit-log-manager', TimeZone: 'UTC' },
     });
-    const db = drizzlePostgres(sql, { schema }) as Database;
+    const db = drizzlePostgres(sql, { schema, logger: options.logger ?? false }) as Database;
     return {
       db,
       driver: 'postgres',
@@ -79,7 +81,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<AuditDb> 
   if (location !== dataDir) mkdirSync(location, { recursive: true });
   const pglite = await PGlite.create({ dataDir: location });
   await pglite.exec(`SET TimeZone = 'UTC'`);
-  const db = drizzlePglite(pglite, { schema }) as Database;
+  const db = drizzlePglite(pglite, { schema, logger: options.logger ?? false }) as Database;
   return {
     db,
     driver: 'pglite',

@@ -330,7 +330,9 @@ function validDate(text: string): Date | undefined {
 function abortError(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  return new DOMException('The archive was canceled', { name: 'AbortError', cause: reason });
+  const error = new Error('The archive was canceled', { cause: reason });
+  error.name = 'AbortError';
+  return error;
 }
 
 /** Makes the rename itself durable. Best effort: not every platform can fsync a directory. */

@@ -3,10 +3,10 @@ import { pgEnum, pgSequence, pgTable, text } from 'drizzle-orm/pg-core';
 
 import { bigintId, serialId, timestampMs } from './columns';
 import { users } from './users';
+import { TOKEN_SCOPES } from '../values';
 
-/** ingest: record events and report jobs; read: list, detail, export. */
-export const TOKEN_SCOPES = ['ingest', 'read'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope } from '../values';
+
 export const tokenScope = pgEnum('token_scope', TOKEN_SCOPES);
 
 export const apiTokensIdSequence = pgSequence('api_tokens_id_seq');

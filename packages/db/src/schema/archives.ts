@@ -3,14 +3,12 @@ import { bigint, jsonb, pgEnum, pgSequence, pgTable, text } from 'drizzle-orm/pg
 
 import { bigintId, serialId, timestampMs } from './columns';
 import { jobs } from './jobs';
+import { EXPORT_FORMATS, ARCHIVE_KINDS } from '../values';
 
-export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, ARCHIVE_KINDS, type ExportFormat, type ArchiveKind } from '../values';
+
 export const exportFormat = pgEnum('export_format', EXPORT_FORMATS);
 
-/** Why the archive exists: an auditor's export, or the rows a purge removed. */
-export const ARCHIVE_KINDS = ['export', 'purge'] as const;
-export type ArchiveKind = (typeof ARCHIVE_KINDS)[number];
 export const archiveKind = pgEnum('archive_kind', ARCHIVE_KINDS);
 
 export const archivesIdSequence = pgSequence('archives_id_seq');

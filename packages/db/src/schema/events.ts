@@ -12,14 +12,10 @@ import {
 
 import { bigintId, byteText, serialId, timestampMs } from './columns';
 import { jobs } from './jobs';
+import { EVENT_STATUSES, CHANGE_FORMATS, type ChangeFormat } from '../values';
 
-export const EVENT_STATUSES = [
-  'success',
-  'failure',
-  'job_scheduled',
-  'recurring_job_scheduled',
-] as const;
-export type EventStatus = (typeof EVENT_STATUSES)[number];
+export { EVENT_STATUSES, CHANGE_FORMATS, type EventStatus, type ChangeFormat } from '../values';
+
 export const eventStatus = pgEnum('event_status', EVENT_STATUSES);
 
 /** One object a task touched (Junos Space "Affected Objects" / "Affected Object Detail"). */
@@ -30,8 +26,6 @@ export interface AffectedObject {
   detail?: string;
 }
 
-export const CHANGE_FORMATS = ['text', 'json'] as const;
-export type ChangeFormat = (typeof CHANGE_FORMATS)[number];
 
 /** A configuration before/after ("View Configuration Detail"). */
 export interface EventChanges {

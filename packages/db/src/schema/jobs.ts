@@ -15,17 +15,13 @@ import {
 
 import { archives } from './archives';
 import { serialId, timestampMs } from './columns';
+import { JOB_STATES, FINISHED_JOB_STATES, BUILTIN_JOB_TYPES } from '../values';
 
-export const JOB_STATES = ['scheduled', 'in_progress', 'success', 'failure', 'canceled'] as const;
-export type JobState = (typeof JOB_STATES)[number];
+export { JOB_STATES, FINISHED_JOB_STATES, BUILTIN_JOB_TYPES, type JobState, type BuiltinJobType } from '../values';
+
 export const jobState = pgEnum('job_state', JOB_STATES);
 
-/** States a job never leaves. */
-export const FINISHED_JOB_STATES = ['success', 'failure', 'canceled'] as const satisfies JobState[];
 
-/** Types this service runs itself; services reporting their own jobs may use any other. */
-export const BUILTIN_JOB_TYPES = ['export', 'purge', 'retention'] as const;
-export type BuiltinJobType = (typeof BUILTIN_JOB_TYPES)[number];
 
 /** Junos Space "Recurrence": the interval, and optionally when the recurrence starts and ends. */
 export interface JobRecurrence {

@@ -4,10 +4,10 @@ import { boolean, pgEnum, pgSequence, pgTable, text, uniqueIndex } from 'drizzle
 import { apiTokens } from './api-tokens';
 import { serialId, timestampMs } from './columns';
 import { sessions } from './sessions';
+import { USER_ROLES } from '../values';
 
-/** auditor: read and export; admin: everything. */
-export const USER_ROLES = ['auditor', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+export { USER_ROLES, type UserRole } from '../values';
+
 export const userRole = pgEnum('user_role', USER_ROLES);
 
 export const usersIdSequence = pgSequence('users_id_seq');

@@ -1,0 +1,37 @@
+import { MantineProvider, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { useState } from 'react';
+
+import { createAppRouter } from './router';
+import { createQueryClient, createTrpcClient, trpc } from './trpc';
+
+const theme = createTheme({
+  primaryColor: 'indigo',
+  fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+});
+
+export function App() {
+  const [router] = useState(() => createAppRouter());
+  const [queryClient] = useState(() =>
+    createQueryClient(() => {
+      // A session that expired mid-use: back to sign-in, then back here.
+      queryClient.clear();
+      if (router.state.location.pathname !== '/login') {
+        void router.navigate({ to: '/login', search: { redirect: router.state.location.href } });
+      }
+    }),
+  );
+  const [trpcClient] = useState(createTrpcClient);
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <Notifications position="top-right" />
+      <trpc.Provider client={trpcClient} queryClient={queryClient}>
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </trpc.Provider>
+    </MantineProvider>
+  );
+}

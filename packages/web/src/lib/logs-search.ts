@@ -1,0 +1,176 @@
+import { EVENT_STATUSES } from '@audit/db/values';
+import type { EventFilterInput } from '@audit/api/filters';
+import { z } from 'zod';
+
+/**
+ * The Audit Logs page's whole state, as it lives in the URL: reload or share the link and the
+ * same view comes back. Parsing never throws: a value that does not fit is dropped, so an old
+ * or hand-edited link still opens.
+ */
+
+export const RANGE_PRESETS = {
+  '1h': { label: 'Last hour', ms: 3_600_000 },
+  '24h': { label: 'Last 24 hours', ms: 86_400_000 },
+  '7d': { label: 'Last 7 days', ms: 7 * 86_400_000 },
+  '30d': { label: 'Last 30 days', ms: 30 * 86_400_000 },
+} as const;
+export type RangePreset = keyof typeof RANGE_PRESETS;
+const PRESET_KEYS = Object.keys(RANGE_PRESETS) as [RangePreset, ...RangePreset[]];
+
+export const PAGE_SIZES = [25, 50, 100, 200] as const;
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** Columns of the table, in the seeds' order; each sorts by header click; `cols` in the URL lists the visible ones. */
+export const COLUMNS = [
+  { id: 'occurredAt', label: 'Time' },
+  { id: 'userName', label: 'User' },
+  { id: 'userIp', label: 'User IP' },
+  { id: 'application', label: 'Application' },
+  { id: 'taskName', label: 'Task' },
+  { id: 'objectType', label: 'Object type' },
+  { id: 'objectName', label: 'Object name' },
+  { id: 'status', label: 'Status' },
+  { id: 'description', label: 'Description' },
+  { id: 'jobId', label: 'Job' },
+  { id: 'tenant', label: 'Tenant' },
+  { id: 'domain', label: 'Domain' },
+  { id: 'workspace', label: 'Workspace' },
+  { id: 'resultCode', label: 'Result code' },
+  { id: 'systemId', label: 'System' },
+  { id: 'userAgent', label: 'User agent' },
+] as const;
+export type ColumnId = (typeof COLUMNS)[number]['id'];
+const COLUMN_IDS = COLUMNS.map((c) => c.id) as [ColumnId, ...ColumnId[]];
+/** The seeds' default columns. */
+export const DEFAULT_COLUMNS: readonly ColumnId[] = COLUMN_IDS.slice(0, 10);
+
+/** Filter fields with a control of their own (and a facet that adds to them). */
+export const FILTER_FIELDS = {
+  status: 'status',
+  user: 'userName',
+  task: 'taskName',
+  objectType: 'objectType',
+  application: 'application',
+  tenant: 'tenant',
+} as const satisfies Record<string, keyof EventFilterInput>;
+export type FilterKey = keyof typeof FILTER_FIELDS;
+
+/** URL values arrive JSON-decoded (TanStack Router), so `?event=12` is a number: take both. */
+const idString = z.union([z.string(), z.number()]).transform(String);
+const values = z.array(z.string().min(1)).min(1);
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+export const logsSearchSchema = z.object({
+  q: optional(z.string().min(1)),
+  status: optional(z.array(z.enum(EVENT_STATUSES)).min(1)),
+  user: optional(values),
+  task: optional(values),
+  objectType: optional(values),
+  application: optional(values),
+  tenant: optional(values),
+  /** A preset range, relative to now; ignored when from or to is given. */
+  range: optional(z.enum(PRESET_KEYS)),
+  from: optional(z.iso.datetime({ offset: true })),
+  to: optional(z.iso.datetime({ offset: true })),
+  sort: optional(z.enum(COLUMN_IDS)),
+  dir: optional(z.enum(['asc', 'desc'])),
+  limit: optional(z.union(PAGE_SIZES.map((n) => z.literal(n)))),
+  cursor: optional(z.string().min(1)),
+  cols: optional(z.array(z.enum(COLUMN_IDS)).min(1)),
+  tz: optional(z.string().min(1).refine(isTimeZone)),
+  /** The detail drawer: the event's id and, to read one partition, its time. */
+  event: optional(idString),
+  at: optional(z.iso.datetime({ offset: true })),
+});
+export type LogsSearch = z.output<typeof logsSearchSchema>;
+
+export function parseLogsSearch(raw: Record<string, unknown>): LogsSearch {
+  const parsed = logsSearchSchema.parse(raw);
+  // Keep the URL tidy: drop keys that parsed to nothing.
+  return Object.fromEntries(
+    Object.entries(parsed).filter(([, value]) => value !== undefined),
+  ) as LogsSearch;
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The filter the API receives for this view; `now` anchors a preset range. */
+export function searchToFilter(search: LogsSearch, now: number): EventFilterInput {
+  const filter: EventFilterInput = {};
+  if (search.q) filter.q = search.q;
+  if (search.status) filter.status = search.status;
+  if (search.user) filter.userName = search.user;
+  if (search.task) filter.taskName = search.task;
+  if (search.objectType) filter.objectType = search.objectType;
+  if (search.application) filter.application = search.application;
+  if (search.tenant) filter.tenant = search.tenant;
+  if (search.from || search.to) {
+    if (search.from) filter.from = search.from;
+    if (search.to) filter.to = search.to;
+  } else if (search.range) {
+    filter.from = new Date(now - RANGE_PRESETS[search.range].ms).toISOString();
+  }
+  return filter;
+}
+
+/**
+ * Changing what is shown (a filter, the sort, the page size) starts again at the first page:
+ * the old cursor points into a different result.
+ */
+export function withFilter(search: LogsSearch, change: Partial<LogsSearch>): LogsSearch {
+  const next: LogsSearch = { ...search, ...change };
+  delete next.cursor;
+  for (const key of Object.keys(change) as (keyof LogsSearch)[]) {
+    const value = next[key];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) delete next[key];
+  }
+  return next;
+}
+
+/** Adds one value to a filter (a facet click), keeping the values already there. */
+export function addFilterValue(search: LogsSearch, key: FilterKey, value: string): LogsSearch {
+  const current: readonly string[] = search[key] ?? [];
+  if (current.includes(value)) return search;
+  return withFilter(search, { [key]: [...current, value] });
+}
+
+/** A time range chosen by dragging across the histogram (or typed in): custom from/to. */
+export function withRange(search: LogsSearch, from: Date, to: Date): LogsSearch {
+  const [start, end] = from <= to ? [from, to] : [to, from];
+  return withFilter(search, { range: undefined, from: start.toISOString(), to: end.toISOString() });
+}
+
+export function withPreset(search: LogsSearch, preset: RangePreset | undefined): LogsSearch {
+  return withFilter(search, { range: preset, from: undefined, to: undefined });
+}
+
+/** Header click: first click sorts descending, the next ascending; the time column is the default. */
+export function withSortToggled(search: LogsSearch, column: ColumnId): LogsSearch {
+  const current = search.sort ?? 'occurredAt';
+  const direction = search.dir ?? 'desc';
+  const dir = current === column && direction === 'desc' ? 'asc' : 'desc';
+  if (column === 'occurredAt' && dir === 'desc') {
+    return withFilter(search, { sort: undefined, dir: undefined });
+  }
+  return withFilter(search, { sort: column, dir });
+}
+
+/** How many filters narrow the view (for the "clear" button). */
+export function activeFilterCount(search: LogsSearch): number {
+  const keys = ['q', 'range', 'from', 'to', ...Object.keys(FILTER_FIELDS)] as (keyof LogsSearch)[];
+  return keys.filter((key) => search[key] !== undefined).length;
+}
+
+export function clearFilters(search: LogsSearch): LogsSearch {
+  const { sort, dir, limit, cols, tz } = search;
+  return Object.fromEntries(
+    Object.entries({ sort, dir, limit, cols, tz }).filter(([, v]) => v !== undefined),
+  ) as LogsSearch;
+}

@@ -1,0 +1,3 @@
+export function ArchivesPage() {
+  return <div>ArchivesPage</div>;
+}
