@@ -1,4 +1,4 @@
-import { EVENT_STATUSES } from '@audit/db';
+import { EVENT_STATUSES } from '@audit/db/values';
 import { z } from 'zod';
 
 /**
