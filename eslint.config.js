@@ -1,6 +1,7 @@
 // One flat config for the whole workspace: type-aware rules, each file checked
 // against the tsconfig.json nearest to it.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -35,8 +36,17 @@ export default tseslint.config(
     },
   },
   {
+    // The SPA: the rules of hooks, and dependency lists that match what effects read.
+    files: ['packages/web/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+  {
     // Tests assert on values they just made, and vitest's asymmetric matchers are typed `any`.
-    files: ['**/*.test.ts'],
+    files: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -17,7 +17,8 @@ export type SortField = NonNullable<RouterInputs['auditLogs']['list']['sort']>['
 export type Job = RouterOutputs['jobs']['byId'];
 
 export function isUnauthorized(error: unknown): boolean {
-  return error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED';
+  if (!(error instanceof TRPCClientError)) return false;
+  return (error as TRPCClientError<AppRouter>).data?.code === 'UNAUTHORIZED';
 }
 
 /** The message to show for a failed call: the server's, which names the field and the reason. */

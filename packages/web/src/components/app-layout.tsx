@@ -1,4 +1,14 @@
-import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import {
+  AppShell,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
@@ -55,12 +65,21 @@ export function AppLayout() {
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group gap="sm" wrap="nowrap">
-              <Burger opened={navOpen} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+              <Burger
+                opened={navOpen}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label="Menu"
+              />
               <Title order={4}>Audit Log Manager</Title>
             </Group>
             <Group gap="sm" wrap="nowrap">
               <Text size="sm" data-testid="signed-in-as">
-                {user.username} <Text span c="dimmed">({user.role})</Text>
+                {user.username}{' '}
+                <Text span c="dimmed">
+                  ({user.role})
+                </Text>
               </Text>
               <Button
                 variant="subtle"
@@ -83,9 +102,7 @@ export function AppLayout() {
               to={item.to}
               label={item.label}
               active={
-                item.to === '/'
-                  ? location.pathname === '/'
-                  : location.pathname.startsWith(item.to)
+                item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)
               }
               onClick={close}
             />

@@ -12,7 +12,10 @@ const POLL_MS = 700;
 export function JobProgress({ jobId }: { jobId: string }) {
   const job = trpc.jobs.byId.useQuery(
     { id: jobId },
-    { refetchInterval: (query) => (query.state.data && isFinished(query.state.data.state) ? false : POLL_MS) },
+    {
+      refetchInterval: (query) =>
+        query.state.data && isFinished(query.state.data.state) ? false : POLL_MS,
+    },
   );
   if (!job.data) return <Text c="dimmed">Starting job {jobId}…</Text>;
   const { state, percent, summary, error } = job.data;

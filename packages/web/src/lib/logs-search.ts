@@ -85,11 +85,17 @@ export const logsSearchSchema = z.object({
 export type LogsSearch = z.output<typeof logsSearchSchema>;
 
 export function parseLogsSearch(raw: Record<string, unknown>): LogsSearch {
-  const parsed = logsSearchSchema.parse(raw);
-  // Keep the URL tidy: drop keys that parsed to nothing.
-  return Object.fromEntries(
-    Object.entries(parsed).filter(([, value]) => value !== undefined),
-  ) as LogsSearch;
+  return compact(logsSearchSchema.parse(raw));
+}
+
+/** Without undefined values and empty lists: the URL carries only what narrows or shapes the view. */
+function compact(search: LogsSearch): LogsSearch {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(search) as [string, unknown][]) {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    kept[key] = value;
+  }
+  return kept;
 }
 
 export function isTimeZone(zone: string): boolean {
@@ -125,13 +131,7 @@ export function searchToFilter(search: LogsSearch, now: number): EventFilterInpu
  * the old cursor points into a different result.
  */
 export function withFilter(search: LogsSearch, change: Partial<LogsSearch>): LogsSearch {
-  const next: LogsSearch = { ...search, ...change };
-  delete next.cursor;
-  for (const key of Object.keys(change) as (keyof LogsSearch)[]) {
-    const value = next[key];
-    if (value === undefined || (Array.isArray(value) && value.length === 0)) delete next[key];
-  }
-  return next;
+  return compact({ ...search, ...change, cursor: undefined });
 }
 
 /** Adds one value to a filter (a facet click), keeping the values already there. */
@@ -170,7 +170,5 @@ export function activeFilterCount(search: LogsSearch): number {
 
 export function clearFilters(search: LogsSearch): LogsSearch {
   const { sort, dir, limit, cols, tz } = search;
-  return Object.fromEntries(
-    Object.entries({ sort, dir, limit, cols, tz }).filter(([, v]) => v !== undefined),
-  ) as LogsSearch;
+  return compact({ sort, dir, limit, cols, tz });
 }

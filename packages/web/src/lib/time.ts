@@ -48,8 +48,11 @@ export function offsetLabel(timeZone: string, at: Date = new Date()): string {
 export function wallClockToIso(wallClock: string, timeZone: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/.exec(wallClock);
   if (!match) throw new Error(`not a date and time: ${wallClock}`);
-  const [y, mo, d, h, mi, s] = match.slice(1).map((v) => Number(v ?? 0)) as number[];
-  const date = new TZDate(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, timeZone);
+  // Seconds are optional: their group is then undefined.
+  const [y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0] = Array.from(match)
+    .slice(1, 7)
+    .map((v: string | undefined) => Number(v ?? 0));
+  const date = new TZDate(y, mo - 1, d, h, mi, s, timeZone);
   return new Date(date.getTime()).toISOString();
 }
 

@@ -1,0 +1,285 @@
+import {
+  Anchor,
+  Button,
+  Checkbox,
+  Group,
+  Popover,
+  ScrollArea,
+  Select,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { Link } from '@tanstack/react-router';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
+import { useMemo, type ReactNode } from 'react';
+
+import {
+  COLUMNS,
+  DEFAULT_COLUMNS,
+  DEFAULT_PAGE_SIZE,
+  PAGE_SIZES,
+  type ColumnId,
+  type LogsSearch,
+} from '../lib/logs-search';
+import { formatInZone } from '../lib/time';
+import type { AuditEvent } from '../trpc';
+import { StatusBadge } from './status-badge';
+
+function cellContent(event: AuditEvent, column: ColumnId, timeZone: string): ReactNode {
+  switch (column) {
+    case 'occurredAt':
+      return (
+        <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+          {formatInZone(event.occurredAt, timeZone)}
+        </Text>
+      );
+    case 'status':
+      return <StatusBadge status={event.status} />;
+    case 'jobId':
+      return event.jobId ? (
+        <Anchor
+          size="sm"
+          renderRoot={(props) => (
+            <Link {...props} to="/jobs/$jobId" params={{ jobId: event.jobId ?? '' }} />
+          )}
+          onClick={(e) => {
+            e.stopPropagation();
+          }}
+        >
+          {event.jobId}
+        </Anchor>
+      ) : null;
+    case 'description':
+      return (
+        <Text size="sm" lineClamp={2} miw={220} maw={420} title={event.description ?? undefined}>
+          {event.description}
+        </Text>
+      );
+    default: {
+      // One line per row; the full value is in the tooltip and the detail drawer.
+      const value = event[column];
+      return value === null ? null : (
+        <Text size="sm" truncate="end" maw={240} title={value}>
+          {value}
+        </Text>
+      );
+    }
+  }
+}
+
+interface EventsTableProps {
+  search: LogsSearch;
+  timeZone: string;
+  items: AuditEvent[] | undefined;
+  total: number | null | undefined;
+  totalIsEstimate: boolean;
+  nextCursor: string | null | undefined;
+  prevCursor: string | null | undefined;
+  loading: boolean;
+  onChange: (next: LogsSearch) => void;
+  onSort: (column: ColumnId) => void;
+  onOpen: (event: AuditEvent) => void;
+}
+
+export function EventsTable(props: EventsTableProps) {
+  const { search, timeZone, items, onSort, onOpen, onChange } = props;
+  const visible = search.cols ?? DEFAULT_COLUMNS;
+  const sortField = search.sort ?? 'occurredAt';
+  const sortDir = search.dir ?? 'desc';
+
+  const columns = useMemo<ColumnDef<AuditEvent>[]>(
+    () =>
+      COLUMNS.filter((c) => visible.includes(c.id)).map((c) => ({
+        id: c.id,
+        header: c.id === 'occurredAt' ? `${c.label} (${timeZone})` : c.label,
+        cell: ({ row }) => cellContent(row.original, c.id, timeZone),
+      })),
+    [visible, timeZone],
+  );
+  const table = useReactTable({
+    data: items ?? [],
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    manualSorting: true,
+    manualPagination: true,
+    getRowId: (row) => row.id,
+  });
+
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between" wrap="wrap">
+        <TotalLine total={props.total} estimate={props.totalIsEstimate} />
+        <Group gap="xs">
+          <ColumnChooser
+            visible={visible}
+            onChange={(cols) => {
+              onChange({ ...search, cols: sameColumns(cols, DEFAULT_COLUMNS) ? undefined : cols });
+            }}
+          />
+          <Select
+            aria-label="Rows per page"
+            w={130}
+            size="xs"
+            data={PAGE_SIZES.map((n) => ({ value: String(n), label: `${n} per page` }))}
+            value={String(search.limit ?? DEFAULT_PAGE_SIZE)}
+            allowDeselect={false}
+            onChange={(value) => {
+              const limit = Number(value) as (typeof PAGE_SIZES)[number];
+              const { cursor: _cursor, ...rest } = search;
+              onChange({ ...rest, limit: limit === DEFAULT_PAGE_SIZE ? undefined : limit });
+            }}
+          />
+        </Group>
+      </Group>
+      <ScrollArea type="auto" offsetScrollbars>
+        <Table striped highlightOnHover stickyHeader miw={900} data-testid="events-table">
+          <Table.Thead>
+            {table.getHeaderGroups().map((group) => (
+              <Table.Tr key={group.id}>
+                {group.headers.map((header) => {
+                  const id = header.column.id as ColumnId;
+                  const sorted = sortField === id;
+                  return (
+                    <Table.Th
+                      key={header.id}
+                      aria-sort={sorted ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                      style={{ whiteSpace: 'nowrap' }}
+                    >
+                      <UnstyledButton
+                        fw={600}
+                        fz="sm"
+                        onClick={() => {
+                          onSort(id);
+                        }}
+                        title="Sort by this column"
+                      >
+                        {flexRender(header.column.columnDef.header, header.getContext())}
+                        {sorted ? (sortDir === 'asc' ? ' ▲' : ' ▼') : ''}
+                      </UnstyledButton>
+                    </Table.Th>
+                  );
+                })}
+              </Table.Tr>
+            ))}
+          </Table.Thead>
+          <Table.Tbody>
+            {!items &&
+              Array.from({ length: 8 }, (_, i) => (
+                <Table.Tr key={i}>
+                  {columns.map((c) => (
+                    <Table.Td key={c.id}>
+                      <Skeleton h={16} />
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            {items?.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={columns.length}>
+                  <Text c="dimmed" ta="center" py="lg" data-testid="no-events">
+                    No events match these filters.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+            {table.getRowModel().rows.map((row) => (
+              <Table.Tr
+                key={row.id}
+                data-testid="event-row"
+                data-id={row.id}
+                tabIndex={0}
+                style={{ cursor: 'pointer' }}
+                onClick={() => {
+                  onOpen(row.original);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    onOpen(row.original);
+                  }
+                }}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <Table.Td key={cell.id} data-col={cell.column.id}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
+      <Group justify="flex-end" gap="xs">
+        <Button
+          variant="default"
+          size="xs"
+          disabled={!props.prevCursor || props.loading}
+          onClick={() => {
+            onChange({ ...search, cursor: props.prevCursor ?? undefined });
+          }}
+        >
+          Previous page
+        </Button>
+        <Button
+          variant="default"
+          size="xs"
+          disabled={!props.nextCursor || props.loading}
+          onClick={() => {
+            onChange({ ...search, cursor: props.nextCursor ?? undefined });
+          }}
+        >
+          Next page
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function sameColumns(a: readonly ColumnId[], b: readonly ColumnId[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+function TotalLine(props: { total: number | null | undefined; estimate: boolean }) {
+  if (props.total === undefined || props.total === null) return <Text size="sm"> </Text>;
+  return (
+    <Text size="sm" data-testid="total" data-total={props.total} data-estimate={props.estimate}>
+      {props.estimate ? 'about ' : ''}
+      {props.total.toLocaleString()} events
+    </Text>
+  );
+}
+
+function ColumnChooser(props: {
+  visible: readonly ColumnId[];
+  onChange: (cols: ColumnId[]) => void;
+}) {
+  return (
+    <Popover position="bottom-end" shadow="md" trapFocus>
+      <Popover.Target>
+        <Button variant="default" size="xs">
+          Columns
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Checkbox.Group
+          label="Visible columns"
+          value={[...props.visible]}
+          onChange={(values) => {
+            // Keep the table's own order, whatever order they were ticked in; never none.
+            const cols = COLUMNS.map((c) => c.id).filter((id) => values.includes(id));
+            if (cols.length > 0) props.onChange(cols);
+          }}
+        >
+          <Stack gap={6} mt="xs">
+            {COLUMNS.map((c) => (
+              <Checkbox key={c.id} value={c.id} label={c.label} size="xs" />
+            ))}
+          </Stack>
+        </Checkbox.Group>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}

@@ -1,0 +1,146 @@
+import { EVENT_STATUSES } from '@audit/db/values';
+import { Button, Group, MultiSelect, Select, SimpleGrid, TagsInput } from '@mantine/core';
+import { DateTimePicker } from '@mantine/dates';
+import { useMemo } from 'react';
+
+import {
+  activeFilterCount,
+  clearFilters,
+  RANGE_PRESETS,
+  withFilter,
+  withPreset,
+  type FilterKey,
+  type LogsSearch,
+  type RangePreset,
+} from '../lib/logs-search';
+import { allTimeZones, isoToWallClock, offsetLabel, wallClockToIso } from '../lib/time';
+import { STATUS_LABELS } from './status-badge';
+
+interface FilterBarProps {
+  search: LogsSearch;
+  timeZone: string;
+  onChange: (next: LogsSearch) => void;
+}
+
+const TEXT_FILTERS: { key: Exclude<FilterKey, 'status'>; label: string; placeholder: string }[] = [
+  { key: 'user', label: 'User', placeholder: 'alice' },
+  { key: 'task', label: 'Task', placeholder: 'tenant.* or exact' },
+  { key: 'objectType', label: 'Object type', placeholder: 'Device' },
+  { key: 'application', label: 'Application', placeholder: 'Network Management Platform' },
+  { key: 'tenant', label: 'Tenant', placeholder: 'default' },
+];
+
+export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
+  const zones = useMemo(() => allTimeZones().map((zone) => ({ value: zone, label: zone })), []);
+  const rangeValue = search.from || search.to ? 'custom' : (search.range ?? 'all');
+
+  return (
+    <Group align="flex-end" gap="sm" wrap="wrap">
+      <SimpleGrid
+        cols={{ base: 1, xs: 2, md: 3, lg: 6 }}
+        spacing="sm"
+        style={{ flex: '1 1 600px' }}
+      >
+        <MultiSelect
+          label="Status"
+          placeholder="Any"
+          data={EVENT_STATUSES.map((status) => ({
+            value: status,
+            label: STATUS_LABELS[status].label,
+          }))}
+          value={search.status ?? []}
+          onChange={(values) => {
+            onChange(withFilter(search, { status: values }));
+          }}
+          clearable
+        />
+        {TEXT_FILTERS.map(({ key, label, placeholder }) => (
+          <TagsInput
+            key={key}
+            label={label}
+            placeholder={search[key] ? undefined : placeholder}
+            value={search[key] ?? []}
+            onChange={(values) => {
+              onChange(withFilter(search, { [key]: values }));
+            }}
+            clearable
+          />
+        ))}
+      </SimpleGrid>
+      <Select
+        label="Time range"
+        w={170}
+        data={[
+          { value: 'all', label: 'All time' },
+          ...Object.entries(RANGE_PRESETS).map(([value, { label }]) => ({ value, label })),
+          { value: 'custom', label: 'Custom' },
+        ]}
+        value={rangeValue}
+        allowDeselect={false}
+        onChange={(value) => {
+          if (value === 'custom') {
+            const from = new Date(Date.now() - RANGE_PRESETS['24h'].ms).toISOString();
+            onChange(withFilter(search, { range: undefined, from, to: undefined }));
+          } else {
+            onChange(withPreset(search, value === 'all' ? undefined : (value as RangePreset)));
+          }
+        }}
+      />
+      {rangeValue === 'custom' && (
+        <>
+          <DateTimePicker
+            label={`From (${timeZone})`}
+            w={200}
+            withSeconds
+            clearable
+            valueFormat="YYYY-MM-DD HH:mm:ss"
+            value={search.from ? isoToWallClock(search.from, timeZone) : null}
+            onChange={(value) => {
+              onChange(
+                withFilter(search, { from: value ? wallClockToIso(value, timeZone) : undefined }),
+              );
+            }}
+          />
+          <DateTimePicker
+            label={`To (${timeZone})`}
+            w={200}
+            withSeconds
+            clearable
+            valueFormat="YYYY-MM-DD HH:mm:ss"
+            value={search.to ? isoToWallClock(search.to, timeZone) : null}
+            onChange={(value) => {
+              onChange(
+                withFilter(search, { to: value ? wallClockToIso(value, timeZone) : undefined }),
+              );
+            }}
+          />
+        </>
+      )}
+      <Select
+        label="Time zone"
+        w={220}
+        searchable
+        data={zones}
+        value={timeZone}
+        allowDeselect={false}
+        description={
+          <span data-testid="time-zone">{`${timeZone} (${offsetLabel(timeZone)})`}</span>
+        }
+        inputWrapperOrder={['label', 'input', 'description']}
+        onChange={(value) => {
+          if (value) onChange({ ...search, tz: value });
+        }}
+      />
+      {activeFilterCount(search) > 0 && (
+        <Button
+          variant="subtle"
+          onClick={() => {
+            onChange(clearFilters(search));
+          }}
+        >
+          Clear filters
+        </Button>
+      )}
+    </Group>
+  );
+}
