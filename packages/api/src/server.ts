@@ -163,10 +163,13 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
     },
   });
   app.setNotFoundHandler((req, reply) => {
-    const isApi = /^\/(trpc|archives|healthz)(\/|$|\?)/.test(req.url);
-    if (req.method === 'GET' && !isApi && req.headers.accept?.includes('text/html')) {
+    const path = req.url.split('?')[0] ?? '';
+    const isApi = /^\/(trpc|archives|healthz)(\/|$)/.test(path);
+    // A missing file (a stale asset name) is a 404, not the app.
+    const isFile = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
+    if (req.method === 'GET' && !isApi && !isFile && req.headers.accept?.includes('text/html')) {
       return reply.type('text/html').sendFile('index.html');
     }
-    return reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` });
+    return reply.code(404).send({ error: `no route ${req.method} ${path}` });
   });
 }
