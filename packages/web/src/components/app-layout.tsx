@@ -72,10 +72,12 @@ export function AppLayout() {
                 size="sm"
                 aria-label="Menu"
               />
-              <Title order={4}>Audit Log Manager</Title>
+              <Title order={4} style={{ whiteSpace: 'nowrap' }}>
+                Audit Log Manager
+              </Title>
             </Group>
             <Group gap="sm" wrap="nowrap">
-              <Text size="sm" data-testid="signed-in-as">
+              <Text size="sm" data-testid="signed-in-as" visibleFrom="xs">
                 {user.username}{' '}
                 <Text span c="dimmed">
                   ({user.role})
