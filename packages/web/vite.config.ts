@@ -10,7 +10,8 @@ export default defineConfig({
     port: 5173,
     proxy: {
       '/trpc': api,
-      '/archives': api,
+      // Downloads only: `/archives` itself is the app's page.
+      '^/archives/': api,
       '/healthz': api,
     },
   },

@@ -164,7 +164,8 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    const isApi = /^\/(trpc|archives|healthz)(\/|$)/.test(path);
+    // `/archives` itself is the app's Archives page; only `/archives/<id>/…` is the API.
+    const isApi = /^\/(trpc|healthz)(\/|$)/.test(path) || path.startsWith('/archives/');
     // A missing file (a stale asset name) is a 404, not the app.
     const isFile = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
     if (req.method === 'GET' && !isApi && !isFile && req.headers.accept?.includes('text/html')) {

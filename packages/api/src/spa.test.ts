@@ -35,7 +35,15 @@ describe('serving the SPA', () => {
   });
 
   it('answers a bookmarked app path with index.html, never cached', async () => {
-    for (const url of ['/', '/jobs/12', '/settings', '/?status=%5B%22failure%22%5D&event=4']) {
+    for (const url of [
+      '/',
+      '/jobs/12',
+      '/settings',
+      '/?status=%5B%22failure%22%5D&event=4',
+      // The Archives page shares its first segment with the download route.
+      '/archives',
+      '/archives?kind=purge',
+    ]) {
       const response = await (await app).inject({ url, headers: { accept: 'text/html' } });
       expect(response.statusCode, url).toBe(200);
       expect(response.headers['content-type']).toContain('text/html');

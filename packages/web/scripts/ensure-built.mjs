@@ -1,10 +1,12 @@
 // `pnpm start` runs this first: build the SPA when dist/ is missing or older than its sources,
 // so a fresh clone serves the app without a separate build step.
 import { execFileSync } from 'node:child_process';
+import process from 'node:process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const built = join(root, 'dist/index.html');
 
 function newestMtime(path) {
@@ -14,10 +16,9 @@ function newestMtime(path) {
 }
 
 const sources = ['src', 'index.html', 'vite.config.ts'].map((p) => join(root, p));
-const stale =
-  !existsSync(built) || Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs;
+const stale = !existsSync(built) || Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs;
 if (stale) {
-  console.log('Building the web app (packages/web/dist)…');
+  process.stdout.write('Building the web app (packages/web/dist)…\n');
   execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
     cwd: root,
     stdio: 'inherit',
