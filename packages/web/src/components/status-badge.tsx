@@ -12,7 +12,13 @@ export const STATUS_LABELS: Record<EventStatus, { label: string; color: string }
 export function StatusBadge({ status }: { status: EventStatus }) {
   const { label, color } = STATUS_LABELS[status];
   return (
-    <Badge color={color} variant="light" data-status={status} style={{ whiteSpace: 'nowrap' }}>
+    <Badge
+      color={color}
+      variant="light"
+      data-status={status}
+      // Never squeezed to "S…" by a crowded table.
+      style={{ whiteSpace: 'nowrap', minWidth: 'max-content' }}
+    >
       {label}
     </Badge>
   );
