@@ -26,7 +26,6 @@ export interface AffectedObject {
   detail?: string;
 }
 
-
 /** A configuration before/after ("View Configuration Detail"). */
 export interface EventChanges {
   format: ChangeFormat;

@@ -17,11 +17,15 @@ import { archives } from './archives';
 import { serialId, timestampMs } from './columns';
 import { JOB_STATES, FINISHED_JOB_STATES, BUILTIN_JOB_TYPES } from '../values';
 
-export { JOB_STATES, FINISHED_JOB_STATES, BUILTIN_JOB_TYPES, type JobState, type BuiltinJobType } from '../values';
+export {
+  JOB_STATES,
+  FINISHED_JOB_STATES,
+  BUILTIN_JOB_TYPES,
+  type JobState,
+  type BuiltinJobType,
+} from '../values';
 
 export const jobState = pgEnum('job_state', JOB_STATES);
-
-
 
 /** Junos Space "Recurrence": the interval, and optionally when the recurrence starts and ends. */
 export interface JobRecurrence {
