@@ -12,7 +12,7 @@ import {
 
 import { bigintId, byteText, serialId, timestampMs } from './columns';
 import { jobs } from './jobs';
-import { EVENT_STATUSES, CHANGE_FORMATS, type ChangeFormat } from '../values';
+import { EVENT_STATUSES, type ChangeFormat } from '../values';
 
 export { EVENT_STATUSES, CHANGE_FORMATS, type EventStatus, type ChangeFormat } from '../values';
 

@@ -15,7 +15,7 @@ import {
 
 import { archives } from './archives';
 import { serialId, timestampMs } from './columns';
-import { JOB_STATES, FINISHED_JOB_STATES, BUILTIN_JOB_TYPES } from '../values';
+import { JOB_STATES } from '../values';
 
 export {
   JOB_STATES,
