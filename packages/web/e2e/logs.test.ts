@@ -205,11 +205,17 @@ describe('Audit Logs (browser)', () => {
     ]) {
       expect(diffText).toContain(value);
     }
-    // Side by side: the old value on the left of the new one.
-    const before = await diff.getByText(detailed.before.ntpServer).first().boundingBox();
-    const after = await diff.getByText(detailed.after.ntpServer).first().boundingBox();
-    expect(before && after).toBeTruthy();
-    expect(before!.x + before!.width).toBeLessThanOrEqual(after!.x + 1);
+    // Side by side: the old value and the new one face each other on one changed line.
+    // (Compared by structure, not by pixel position: the drawer may still be sliding in.)
+    const changedLine = diff.locator('tr[data-kind="changed"]', {
+      hasText: detailed.before.ntpServer,
+    });
+    expect(await changedLine.locator('[data-side="before"]').innerText()).toContain(
+      detailed.before.ntpServer,
+    );
+    expect(await changedLine.locator('[data-side="after"]').innerText()).toContain(
+      detailed.after.ntpServer,
+    );
 
     expect(await drawer.textContent()).toContain(detailed.ticket);
     const jobLink = drawer.locator(`a[href="/jobs/${detailed.jobId}"]`);
