@@ -4,3 +4,5 @@ export { appRouter, createCaller, type AppRouter } from './root';
 export { eventFilterSchema, type EventFilter, type EventFilterInput } from './filters/schema';
 export { parseSearchQuery, SearchQueryError, SEARCH_FIELDS } from './filters/search-query';
 export { ensureFirstAdmin } from './bootstrap';
+export { JobRunner, type JobRunnerOptions } from './jobs/runner';
+export { jobHandlers } from './jobs/handlers';

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { readScenarios } from './listing';
+import { DEFAULT_OUT, parseOptions, selected } from './options';
+import type { Report } from './report';
+
+const packageDir = new URL('..', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'audit-bench-test-'));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+function run(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: packageDir,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('pnpm bench options', () => {
+  it('runs a quick smoke run on the database the environment names, never into the committed file', () => {
+    const tmp = () => join(work, 'quick.md');
+    expect(parseOptions(['--quick'], {}, tmp)).toMatchObject({
+      targets: ['pglite'],
+      out: join(work, 'quick.md'),
+    });
+    expect(
+      parseOptions(['--', '--quick'], { DATABASE_URL: 'postgres://x@127.0.0.1/db' }, tmp),
+    ).toMatchObject({ targets: ['pg'], pgUrl: 'postgres://x@127.0.0.1/db' });
+    expect(parseOptions([], {}, tmp)).toMatchObject({
+      targets: ['pg', 'pglite'],
+      events: 10_000_000,
+      pgliteEvents: 1_000_000,
+      out: DEFAULT_OUT,
+    });
+    expect(() => parseOptions(['--db', 'mysql'], {}, tmp)).toThrow(/--db: expected pg, pglite/);
+    expect(() => parseOptions(['--events', '0'], {}, tmp)).toThrow(/--events/);
+  });
+
+  it('selects scenarios by id or by prefix', () => {
+    const options = { scenarios: ['list', 'sort.userName'] };
+    expect(selected(options, 'list.first')).toBe(true);
+    expect(selected(options, 'sort.userName.asc')).toBe(true);
+    expect(selected(options, 'sort.user')).toBe(false);
+    expect(selected(options, 'sort.userIp.asc')).toBe(false);
+    expect(selected({ scenarios: null }, 'purge.plain')).toBe(true);
+  });
+});
+
+describe('pnpm bench --quick', () => {
+  it('loads events, runs every scenario and writes the results table', async () => {
+    const out = join(work, 'results.md');
+    const json = join(work, 'results.json');
+    const db = process.env.DATABASE_URL ? 'pg' : 'pglite';
+    const { code, output } = await run(['--quick', '--db', db, '--out', out, '--json', json]);
+    expect(code, output).toBe(0);
+
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(report.results).toHaveLength(1);
+    const [result] = report.results;
+    expect(result?.target).toBe(db);
+    const rows = result?.rows ?? [];
+    const expected = [
+      ...readScenarios({ cursorPage: 20 }).map((s) => s.id),
+      'ingest',
+      'export',
+      'purge.plain',
+      'purge.archived',
+    ];
+    expect(rows.map((r) => r.id)).toEqual(expected);
+    for (const row of rows) {
+      expect(row.error, row.id).toBeUndefined();
+      if (row.timing) {
+        expect(row.timing.ours.n, row.id).toBeGreaterThanOrEqual(3);
+        expect(row.timing.ours.p95, row.id).toBeGreaterThan(0);
+        expect(row.timing.direct.p95, row.id).toBeGreaterThan(0);
+        expect(row.explains?.length, row.id).toBeGreaterThan(0);
+      } else {
+        expect(row.cells?.ours, row.id).toMatch(/\d/);
+        expect(row.cells?.direct, row.id).toMatch(/\d/);
+      }
+    }
+
+    const markdown = readFileSync(out, 'utf8');
+    expect(markdown).toContain('## Machine');
+    // prettier pads the table's cells
+    expect(markdown).toMatch(/\| scenario +\| ours median +\| ours p95 +\| direct median/);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const row of rows) {
+      expect(markdown).toMatch(new RegExp(`\\| ${escape(row.label)} *\\|`));
+    }
+    expect(markdown).toContain('## EXPLAIN (ANALYZE, BUFFERS)');
+    expect(markdown).toMatch(/Index (Only )?Scan/);
+  }, 170_000);
+});

@@ -1,0 +1,40 @@
+/**
+ * The API server in its own process, as `pnpm start` runs it (minus the retention schedule,
+ * which would purge the benchmark's old months): the export scenario measures its memory.
+ * Started by the benchmark with DATABASE_URL and ARCHIVE_DIR; answers `{ url }` over IPC.
+ */
+import { buildServer, JobRunner, jobHandlers } from '@audit/api';
+import { createDb } from '@audit/db';
+
+const databaseUrl = process.env.DATABASE_URL;
+const archiveDir = process.env.ARCHIVE_DIR;
+if (!databaseUrl || !archiveDir) {
+  console.error('server-child: DATABASE_URL and ARCHIVE_DIR are required');
+  process.exit(2);
+}
+
+const store = await createDb({ databaseUrl });
+const app = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
+// Polls often, so that a job's pick-up does not hide how long it runs.
+const runner = new JobRunner({
+  store,
+  handlers: jobHandlers(archiveDir),
+  pollMs: 50,
+  onError: (error) => {
+    console.error('server-child: job failed', error);
+  },
+});
+runner.start();
+const url = await app.listen({ port: 0, host: '127.0.0.1' });
+process.send?.({ url });
+
+process.on('message', (message) => {
+  if (message !== 'stop') return;
+  void (async () => {
+    await app.close();
+    await runner.stop();
+    await store.close();
+    process.exit(0);
+  })();
+});
+process.on('disconnect', () => process.exit(0));
