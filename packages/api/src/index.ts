@@ -6,3 +6,4 @@ export { parseSearchQuery, SearchQueryError, SEARCH_FIELDS } from './filters/sea
 export { ensureFirstAdmin } from './bootstrap';
 export { JobRunner, type JobRunnerOptions } from './jobs/runner';
 export { jobHandlers } from './jobs/handlers';
+export { SORT_FIELDS, type SortField } from './data/events';

@@ -1,32 +1,11 @@
+import { SORT_FIELDS } from '@audit/api';
+
 import { eventStatements, type CapturedQuery } from './capture';
 import { queryUrl, trpcQuery } from './http';
 import type { BenchOptions } from './options';
 import type { ResultRow } from './results';
 import { summarize } from './stats';
 import type { BenchTarget } from './target';
-
-/** Sortable columns, as auditLogs.list names them. */
-export const SORT_FIELDS = [
-  'occurredAt',
-  'recordedAt',
-  'id',
-  'eventId',
-  'tenant',
-  'userName',
-  'userIp',
-  'userAgent',
-  'domain',
-  'application',
-  'workspace',
-  'systemId',
-  'taskName',
-  'objectType',
-  'objectName',
-  'status',
-  'resultCode',
-  'description',
-  'jobId',
-] as const;
 
 export interface ReadScenario {
   id: string;

@@ -1,9 +1,9 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs';
 
+import { unzipText } from '@audit/api/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import * as yauzl from 'yauzl';
 
 import { DEFAULT_PAGE_SIZE } from '../src/lib/logs-search';
 import {
@@ -30,20 +30,6 @@ import {
 } from './support';
 
 const JOB_TIMEOUT = 45_000;
-
-/** Every entry of a zip held in memory, by name. */
-async function unzip(bytes: Buffer): Promise<Record<string, string>> {
-  const zip = await yauzl.fromBufferPromise(bytes, { autoClose: false });
-  const files: Record<string, string> = {};
-  for await (const entry of zip.eachEntry()) {
-    const stream = await zip.openReadStreamPromise(entry);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    files[entry.fileName] = Buffer.concat(chunks).toString('utf8');
-  }
-  zip.close();
-  return files;
-}
 
 /** Types a query into the search box and applies it with Enter. */
 async function search(page: Page, query: string) {
@@ -282,7 +268,7 @@ describe('Audit Logs (browser)', () => {
     expect(download.suggestedFilename()).toBe(fileName);
     const bytes = readFileSync(await download.path());
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
-    const files = await unzip(bytes);
+    const files = await unzipText(bytes);
     const csvName = Object.keys(files).find((name) => name.endsWith('.csv'));
     expect(csvName).toBeDefined();
     const lines = files[csvName!]!.trim().split(/\r?\n/);

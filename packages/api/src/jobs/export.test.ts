@@ -1,26 +1,11 @@
 import { generateSeed } from '@audit/db/seed';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import * as yauzl from 'yauzl';
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildServer } from '../server';
-import { createTestApp, type Caller, type TestApp } from '../testing/harness';
-
-/** Every entry of a zip held in memory, by name. */
-async function unzip(bytes: Buffer): Promise<Record<string, string>> {
-  const zip = await yauzl.fromBufferPromise(bytes, { autoClose: false });
-  const files: Record<string, string> = {};
-  for await (const entry of zip.eachEntry()) {
-    const stream = await zip.openReadStreamPromise(entry);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    files[entry.fileName] = Buffer.concat(chunks).toString('utf8');
-  }
-  zip.close();
-  return files;
-}
+import { createTestApp, unzipText, type Caller, type TestApp } from '../testing/harness';
 
 const sha256 = async (text: string) =>
   (await import('node:crypto')).createHash('sha256').update(text).digest('hex');
@@ -95,7 +80,7 @@ describe('exports', () => {
     expect(response.headers['content-disposition']).toBe(
       `attachment; filename="${archive!.fileName}"`,
     );
-    return { archive: archive!, files: await unzip(response.rawPayload) };
+    return { archive: archive!, files: await unzipText(response.rawPayload) };
   }
 
   it('exports CSV: every field of every matching row, times in the asked zone, formulas neutralised', async () => {

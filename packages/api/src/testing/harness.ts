@@ -6,6 +6,7 @@ import type { AuditDb } from '@audit/db';
 import { createTestDb } from '@audit/db/testing';
 
 import { TRPCError } from '@trpc/server';
+import * as yauzl from 'yauzl';
 
 import { ensureFirstAdmin } from '../bootstrap';
 import { jobHandlers } from '../jobs/handlers';
@@ -150,4 +151,18 @@ export async function failure(promise: Promise<unknown>): Promise<TRPCError> {
   );
   if (!(outcome instanceof TRPCError)) throw outcome;
   return outcome;
+}
+
+/** Every entry of a zip held in memory, by name, as UTF-8 text (exports in tests). */
+export async function unzipText(bytes: Buffer): Promise<Record<string, string>> {
+  const zip = await yauzl.fromBufferPromise(bytes, { autoClose: false });
+  const files: Record<string, string> = {};
+  for await (const entry of zip.eachEntry()) {
+    const stream = await zip.openReadStreamPromise(entry);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    files[entry.fileName] = Buffer.concat(chunks).toString('utf8');
+  }
+  zip.close();
+  return files;
 }
