@@ -17,10 +17,13 @@ import { ZipFile } from 'yazl';
 
 import {
   ArchiveVerificationError,
+  csvField,
   EXPORT_COLUMNS,
   readArchivedKeys,
+  toArchiveRow,
   verifyArchive,
   writeArchive,
+  type ArchiveRow,
   type WriteArchiveOptions,
 } from './archive';
 import { timestampFormatter } from './timestamps';
@@ -148,6 +151,11 @@ async function* batches(events: readonly Event[], size = 250): AsyncGenerator<Ev
   }
 }
 
+/** The events in archive form (JSON columns as text), batch by batch, as a bulk read gives them. */
+async function* archiveRows(events: AsyncIterable<Event[]>): AsyncGenerator<ArchiveRow[]> {
+  for await (const batch of events) yield batch.map(toArchiveRow);
+}
+
 function options(
   name: string,
   format: ExportFormat,
@@ -158,7 +166,7 @@ function options(
     path: join(dir, name),
     format,
     timeZone: 'UTC',
-    rows,
+    rows: archiveRows(rows),
     manifest: {
       kind: 'export',
       filters: { user: ['alice'], from: '2026-03-01T00:00:00.000Z' },
@@ -347,6 +355,30 @@ describe('writeArchive round trip', () => {
       writeArchive(options('bad-format.zip', 'xml' as ExportFormat, batches(EVENTS))),
     ).rejects.toThrow(RangeError);
     expect((await readdir(dir)).filter((name) => name.startsWith('bad-'))).toEqual([]);
+  });
+});
+
+describe('csvField', () => {
+  it.each([
+    [null, ''],
+    ['', ''],
+    ['plain text', 'plain text'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\nlines', '"two\nlines"'],
+    ['carriage\rreturn', '"carriage\rreturn"'],
+    [' leading space', '" leading space"'],
+    ['trailing space ', '"trailing space "'],
+    ['\uFEFFbyte-order mark', '"\uFEFFbyte-order mark"'],
+    ['=SUM(A1:A9)', `"'=SUM(A1:A9)"`],
+    ['+1', `"'+1"`],
+    ['-1', `"'-1"`],
+    ['@cmd "x"', `"'@cmd ""x"""`],
+    ['\tindented', `"'\tindented"`],
+    ['\uFF1Dfull-width', `"'\uFF1Dfull-width"`],
+    ['1-1=0', '1-1=0'],
+  ])('%j → %j', (cell, field) => {
+    expect(csvField(cell)).toBe(field);
   });
 });
 

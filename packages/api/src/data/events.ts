@@ -25,6 +25,7 @@ import {
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
+import type { ArchiveRow } from '../archive/archive';
 import { SearchQueryError, parseSearchQuery } from '../filters/search-query';
 import type { EventFilter } from '../filters/schema';
 import { filterConditions, whereAll } from '../filters/sql';
@@ -277,30 +278,84 @@ export async function listEvents(
 }
 
 /**
- * Every matching event, oldest first, in keyset batches: constant cost per batch at any
- * depth and flat memory, on PGlite (which cannot stream a result) as on PostgreSQL.
+ * Every column of events, selected so that PostgreSQL and PGlite hand back the same plain
+ * values and nothing needs parsing twice: timestamps as epoch milliseconds (a float8 holds
+ * them exactly), int8 ids and JSON as text. Drizzle's row mapping with its date parsing,
+ * and a JSON parse only to stringify again, took two fifths of a 1 M-row export's time
+ * (issue 7).
  */
-export async function* iterateEvents(
+const ARCHIVE_COLUMNS = Object.entries(getTableColumns(events)).map(([key, column]) => {
+  const as = sql.identifier(key);
+  const type = column.getSQLType();
+  if (column.columnType === 'PgTimestamp') {
+    return {
+      key,
+      isTime: true,
+      select: sql`(extract(epoch from ${column}) * 1000)::float8 AS ${as}`,
+    };
+  }
+  const asText = type === 'bigint' || type === 'jsonb';
+  return {
+    key,
+    isTime: false,
+    select: asText ? sql`${column}::text AS ${as}` : sql`${column} AS ${as}`,
+  };
+});
+const ARCHIVE_SELECT = sql.join(
+  ARCHIVE_COLUMNS.map((c) => c.select),
+  sql`, `,
+);
+const ARCHIVE_TIME_KEYS = ARCHIVE_COLUMNS.filter((c) => c.isTime).map((c) => c.key);
+
+/**
+ * Every matching event, oldest first, as archives take it, in keyset batches: constant
+ * cost per batch at any depth and flat memory, on PGlite (which cannot stream a result) as
+ * on PostgreSQL. The next batch is asked for as soon as this one is in, so the database
+ * reads it while the caller works through this one (at most two batches are held).
+ */
+export async function* iterateArchiveRows(
   db: Database,
   conditions: SQL[],
   batchSize = 5000,
-): AsyncGenerator<Event[]> {
-  const sort: Sort = { field: 'occurredAt', direction: 'asc' };
-  let cursor: Cursor | null = null;
-  for (;;) {
-    const rows = await readInOrder(db, conditions, sort, cursor, batchSize);
-    if (rows.length === 0) return;
-    yield rows.map(({ sortValue: _sortValue, ...event }) => event);
-    const last = rows.at(-1);
-    if (!last || rows.length < batchSize) return;
-    cursor = {
-      field: 'occurredAt',
-      direction: 'asc',
-      value: null,
-      occurredAt: last.occurredAt.toISOString(),
-      eventId: last.eventId,
-      side: 'after',
-    };
+): AsyncGenerator<ArchiveRow[]> {
+  const [order] = segments('occurredAt', 'asc');
+  if (!order) throw new Error('occurredAt has one sort segment');
+  const read = async (after: ArchiveRow | null): Promise<ArchiveRow[]> => {
+    const bound = after
+      ? order.after({
+          field: 'occurredAt',
+          direction: 'asc',
+          value: null,
+          occurredAt: after.occurredAt.toISOString(),
+          eventId: after.eventId,
+          side: 'after',
+        })
+      : undefined;
+    const where = whereAll([...conditions, ...(bound ? [bound] : [])]);
+    const rows = await queryRows<Record<string, unknown>>(
+      db,
+      sql`SELECT ${ARCHIVE_SELECT} FROM ${events} ${where ? sql`WHERE ${where}` : sql``}
+          ORDER BY ${sql.join(order.orderBy, sql`, `)} LIMIT ${batchSize}`,
+    );
+    for (const row of rows) {
+      for (const key of ARCHIVE_TIME_KEYS) {
+        const ms = row[key];
+        if (typeof ms === 'number') row[key] = new Date(ms);
+      }
+    }
+    return rows as unknown as ArchiveRow[];
+  };
+  let pending: Promise<ArchiveRow[]> | null = read(null);
+  try {
+    while (pending) {
+      const rows: ArchiveRow[] = await pending;
+      const last = rows.at(-1);
+      pending = last && rows.length === batchSize ? read(last) : null;
+      if (rows.length > 0) yield rows;
+    }
+  } finally {
+    // Stopped early: the read in flight has no one to hand its rows to.
+    pending?.catch(() => undefined);
   }
 }
 

@@ -5,7 +5,7 @@ import { archives, type ExportFormat } from '@audit/db';
 import { eq } from 'drizzle-orm';
 
 import { writeArchive } from '../archive/archive';
-import { countEvents, eventConditions, iterateEvents } from '../data/events';
+import { countEvents, eventConditions, iterateArchiveRows } from '../data/events';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import type { JobContext, JobHandler } from './runner';
 
@@ -80,7 +80,7 @@ export function exportJobHandler(archiveDir: string): JobHandler {
         format: params.format,
         timeZone: params.timeZone,
         rows: (async function* () {
-          for await (const batch of iterateEvents(ctx.db, conditions)) {
+          for await (const batch of iterateArchiveRows(ctx.db, conditions)) {
             yield batch;
             await ctx.fault('export-batch');
           }

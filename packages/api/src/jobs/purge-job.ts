@@ -9,15 +9,14 @@ import {
   partitionName,
   queryRows,
   type Database,
-  type Event,
   type ExportFormat,
   type Job,
 } from '@audit/db';
 import { eq, sql, type SQL } from 'drizzle-orm';
 
-import { readArchivedKeys, verifyArchive, writeArchive } from '../archive/archive';
+import { readArchivedKeys, verifyArchive, writeArchive, type ArchiveRow } from '../archive/archive';
 import { recordOwnEvent } from '../data/audit-trail';
-import { eventConditions, iterateEvents } from '../data/events';
+import { eventConditions, iterateArchiveRows } from '../data/events';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import { fileStamp, removeUnrecordedFiles } from './export-job';
@@ -167,8 +166,8 @@ async function archiveRows(
   );
   const total = count?.n ?? 0;
   const monthCounts: Record<string, number> = {};
-  async function* counted(): AsyncGenerator<Event[]> {
-    for await (const batch of iterateEvents(ctx.db, conditions)) {
+  async function* counted(): AsyncGenerator<ArchiveRow[]> {
+    for await (const batch of iterateArchiveRows(ctx.db, conditions)) {
       for (const row of batch) {
         const month = partitionName(row.occurredAt);
         monthCounts[month] = (monthCounts[month] ?? 0) + 1;
