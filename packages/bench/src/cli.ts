@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 
 import { runExport, runIngest, runPurge, zipAvailable } from './bulk';
-import { readScenarios, runReadScenario } from './listing';
+import { readScenarios, runReadScenario, warmUpServer } from './listing';
 import { describeMachine } from './machine';
 import { parseOptions, selected, UsageError, type BenchOptions, type Target } from './options';
 import { renderMarkdown, renderTable, type Report } from './report';
@@ -67,6 +67,7 @@ async function benchTarget(
   // PGlite's full run covers the read scenarios (issue 7); --quick and --pglite-all run all.
   const runsBulk = kind === 'pg' || options.pgliteAll;
   try {
+    await warmUpServer(target, options.quick ? 6 : 150);
     for (const scenario of readScenarios(options)) {
       if (!selected(options, scenario.id)) continue;
       try {
