@@ -55,9 +55,9 @@ export function renderMarkdown(report: Report): string {
   for (const r of report.results) out.push(`- ${r.label}: ${r.serverVersion}`);
   out.push(`- Load average when the run started: ${machine.loadAverage || 'unknown'}`);
   out.push(
-    '- Contention: the machine is shared. During the run another engineer ran browser tests ' +
-      '(Chromium, Vite) on the same 2 cores, so absolute figures are noisy; each ratio compares ' +
-      'two measurements taken alternately in the same minutes.',
+    '- Contention: the machine may be shared, so absolute figures are noisy (the load average ' +
+      'above says how busy it was); each ratio compares two measurements taken alternately in ' +
+      'the same minutes.',
   );
   if (report.options.note) out.push(`- Note: ${report.options.note}`);
   out.push('');
@@ -72,7 +72,8 @@ export function renderMarkdown(report: Report): string {
     '- **direct**: exactly the SQL statements on `events` that the same request made the server ' +
       'send (captured from Drizzle, parameters included: the page query and, where the total is ' +
       'counted, the estimate and capped count), run one after the other through postgres.js ' +
-      '(PGlite: `pglite.query`) from Node, round trip included. Ingest: `COPY events FROM STDIN` ' +
+      '(PGlite: `pglite.query`) from Node, round trip included (the server runs a page and its ' +
+      'total concurrently, on two pooled connections). Ingest: `COPY events FROM STDIN` ' +
       'into the same indexed table; export: `COPY (SELECT …) TO STDOUT WITH CSV` piped to ' +
       "`zip -1` (the export writes level-1 deflate too); purge: `DROP TABLE` of a month's partition.",
   );

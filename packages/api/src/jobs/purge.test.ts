@@ -139,6 +139,31 @@ describe('purge', () => {
     expect(trail.items[0]?.description).toContain(`archived in ${archive.fileName}`);
   });
 
+  it('archived purge of whole months drops them without reading the archive back (issue 7)', async () => {
+    const { before } = await setup(25);
+    const monthCut = '2025-03-01T00:00:00.000Z';
+    const gone = [...before].filter(([, at]) => Number(at) < Date.parse(monthCut));
+    const job = await app.admin.purge.create({ before: monthCut, archive: true });
+    const steps: string[] = [];
+    const runner = app.runner({
+      faults: (at) => {
+        steps.push(at);
+      },
+    });
+    expect(await runner.runOnce()).toBe(true);
+    const done = await app.admin.jobs.byId({ id: job.id });
+    expect(done.state).toBe('success');
+    expect(done.result).toMatchObject({
+      deleted: gone.length,
+      droppedPartitions: ['events_p202501', 'events_p202502'],
+    });
+    expect(steps).toContain('partition-dropped');
+    expect(steps).not.toContain('batch-deleted');
+    expect([...(await storedIds(app)).keys()].sort()).toEqual(
+      [...before.keys()].filter((id) => !gone.some(([goneId]) => goneId === id)).sort(),
+    );
+  });
+
   it('with a filter: only matching rows go, by batches, and no partition is dropped', async () => {
     const { before } = await setup();
     const matching = [...before.keys()].length;
