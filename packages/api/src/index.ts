@@ -7,3 +7,4 @@ export { ensureFirstAdmin } from './bootstrap';
 export { JobRunner, type JobRunnerOptions } from './jobs/runner';
 export { jobHandlers } from './jobs/handlers';
 export { SORT_FIELDS, type SortField } from './data/events';
+export { EXPORT_COLUMNS } from './archive/archive';

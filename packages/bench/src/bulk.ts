@@ -8,10 +8,12 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 
-import { listEventPartitions, partitionName } from '@audit/db';
+import { EXPORT_COLUMNS } from '@audit/api';
+import { events, listEventPartitions, partitionName } from '@audit/db';
 import { generateSeed } from '@audit/db/seed';
 import { EVENT_COPY_COLUMNS, eventCopyText, openCopy } from '@audit/db/seed/load';
 import { createAuditClient, type EventToRecord } from '@audit/sdk';
+import { getTableColumns } from 'drizzle-orm';
 import postgres from 'postgres';
 
 import { trpcMutation, trpcQuery } from './http';
@@ -115,31 +117,8 @@ export async function runIngest(
 
 // ---------------------------------------------------------------- export
 
-/** The columns an export writes, in its order. */
-const EXPORT_SQL_COLUMNS = [
-  'id',
-  'event_id',
-  'tenant',
-  'occurred_at',
-  'recorded_at',
-  'user_name',
-  'user_ip',
-  'user_agent',
-  'domain',
-  'application',
-  'workspace',
-  'system_id',
-  'task_name',
-  'object_type',
-  'object_name',
-  'status',
-  'result_code',
-  'description',
-  'job_id',
-  'affected_objects',
-  'changes',
-  'metadata',
-];
+/** The columns an export writes, in its order, as SQL names: a column added to the export is compared too. */
+const EXPORT_SQL_COLUMNS = EXPORT_COLUMNS.map((key) => getTableColumns(events)[key].name);
 
 export function zipAvailable(): boolean {
   return spawnSync('zip', ['-v'], { stdio: 'ignore' }).status === 0;
