@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import type { Database } from './client';
+import { countedColumns, insertCountDeltas } from './event-counts';
 import { ensurePartitionsFor } from './partitions';
 import type { NewEvent } from './schema';
 import { queryRows } from './sql';
@@ -56,6 +57,7 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
     inputs.map((input) => input.occurredAt),
   );
 
+  // The counts of what was actually inserted go in with it (a retry inserts and counts nothing).
   const inserted = await queryRows<{
     id: string;
     event_id: string;
@@ -63,22 +65,26 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
     occurred_at: string;
   }>(
     db,
-    sql`INSERT INTO events (
-          event_id, tenant, occurred_at, user_name, user_ip, user_agent, domain, application,
-          workspace, system_id, task_name, object_type, object_name, status, result_code,
-          description, job_id, affected_objects, changes, metadata)
-        SELECT
-          event_id, tenant, occurred_at, user_name, user_ip, user_agent, domain, application,
-          workspace, system_id, task_name, object_type, object_name, status, result_code,
-          description, job_id, affected_objects, changes, metadata
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
-          event_id uuid, tenant text, occurred_at timestamptz, user_name text, user_ip inet,
-          user_agent text, domain text, application text, workspace text, system_id text,
-          task_name text, object_type text, object_name text, status event_status,
-          result_code text, description text, job_id bigint, affected_objects jsonb,
-          changes jsonb, metadata jsonb)
-        ON CONFLICT DO NOTHING
-        RETURNING id::text, event_id::text, tenant, ${epochMs(sql`occurred_at`)} AS occurred_at`,
+    sql`WITH stored AS (
+          INSERT INTO events (
+            event_id, tenant, occurred_at, user_name, user_ip, user_agent, domain, application,
+            workspace, system_id, task_name, object_type, object_name, status, result_code,
+            description, job_id, affected_objects, changes, metadata)
+          SELECT
+            event_id, tenant, occurred_at, user_name, user_ip, user_agent, domain, application,
+            workspace, system_id, task_name, object_type, object_name, status, result_code,
+            description, job_id, affected_objects, changes, metadata
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+            event_id uuid, tenant text, occurred_at timestamptz, user_name text, user_ip inet,
+            user_agent text, domain text, application text, workspace text, system_id text,
+            task_name text, object_type text, object_name text, status event_status,
+            result_code text, description text, job_id bigint, affected_objects jsonb,
+            changes jsonb, metadata jsonb)
+          ON CONFLICT DO NOTHING
+          RETURNING id, event_id, ${countedColumns()}),
+        counted AS (${insertCountDeltas(sql`stored`, 1)})
+        SELECT id::text, event_id::text, tenant, ${epochMs(sql`occurred_at`)} AS occurred_at
+        FROM stored`,
   );
 
   const keyOf = (tenant: string, occurredAtMs: number, eventId: string) =>

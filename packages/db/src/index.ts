@@ -8,6 +8,16 @@ export {
   type RawClient,
   type Transaction,
 } from './client';
+export {
+  compactEventCounts,
+  countedColumns,
+  countEventsOfTableSql,
+  deltaEvents,
+  finestCountsOf,
+  finestGrain,
+  forgetCountsBetween,
+  insertCountDeltas,
+} from './event-counts';
 export { insertEvents, MAX_EVENT_BATCH, type EventInput, type StoredEvent } from './events';
 export { migrationsFolder, runMigrations } from './migrate';
 export {

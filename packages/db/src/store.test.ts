@@ -84,6 +84,8 @@ describe('event store', () => {
     expect(tables.map((t) => t.name)).toEqual([
       'api_tokens',
       'archives',
+      'event_count_deltas',
+      'event_counts',
       'events',
       'jobs',
       'login_throttle',

@@ -11,6 +11,13 @@ export const EVENT_STATUSES = [
 ] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
+/**
+ * Time grains of the event counts (schema/event-counts.ts), finest first. A grain's buckets
+ * start on its UTC boundaries, so every bucket lies in one monthly partition of events.
+ */
+export const COUNT_GRAINS = ['minute', 'hour', 'day', 'month'] as const;
+export type CountGrain = (typeof COUNT_GRAINS)[number];
+
 export const CHANGE_FORMATS = ['text', 'json'] as const;
 export type ChangeFormat = (typeof CHANGE_FORMATS)[number];
 

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 
 import {
   archives,
+  countedColumns,
   events,
+  forgetCountsBetween,
+  insertCountDeltas,
   jobs,
   listEventPartitions,
   partitionName,
@@ -274,6 +277,7 @@ async function dropWholeMonths(
       const n = row?.n ?? 0;
       if (archived && n !== expected) return false;
       await tx.execute(sql`DROP TABLE ${sql.identifier(partition.name)}`);
+      await forgetCountsBetween(tx, partition.from, partition.to);
       checkpoint.droppedPartitions.push(partition.name);
       checkpoint.deleted += n;
       await saveCheckpoint(tx, ctx.job.id, checkpoint);
@@ -325,7 +329,8 @@ async function deleteArchivedRows(
               DELETE FROM ${events} e
               USING jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, occurred_at timestamptz)
               WHERE e.occurred_at = k.occurred_at AND e.id = k.id
-              RETURNING 1)
+              RETURNING ${countedColumns('e')}),
+            counted AS (${insertCountDeltas(sql`gone`, -1)})
             SELECT count(*)::int AS n FROM gone`,
       );
       checkpoint.deleted += row?.n ?? 0;
@@ -357,7 +362,8 @@ async function deleteMatchingRows(
             gone AS (
               DELETE FROM ${events} e USING victims v
               WHERE e.occurred_at = v.occurred_at AND e.id = v.id
-              RETURNING 1)
+              RETURNING ${countedColumns('e')}),
+            counted AS (${insertCountDeltas(sql`gone`, -1)})
             SELECT count(*)::int AS n FROM gone`,
       );
       checkpoint.deleted += row?.n ?? 0;

@@ -1,5 +1,7 @@
 export * from './api-tokens';
 export * from './archives';
+export * from './event-count-deltas';
+export * from './event-counts';
 export * from './events';
 export * from './jobs';
 export * from './login-throttle';

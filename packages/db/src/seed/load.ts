@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 
 import type { AuditDb, Database } from '../client';
-import { insertEvents, type EventInput } from '../events';
+import { compactEventCounts, countEventsOfTableSql } from '../event-counts';
+import { insertEvents, MAX_EVENT_BATCH, type EventInput } from '../events';
 import { monthStart, partitionName } from '../partitions';
 import { jobs } from '../schema';
 import { queryRows } from '../sql';
@@ -73,6 +75,9 @@ export async function loadSeed(
     store.raw.driver === 'postgres'
       ? await loadIntoPostgres(store.db, store.raw.sql, chunks, onProgress)
       : await loadWithInserts(store.db, chunks, onProgress);
+  // What went in through insertEvents left count deltas: fold them in now rather than leave
+  // them to the server's background compaction.
+  await compactEventCounts(store.db);
   return { ...result, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -174,7 +179,7 @@ async function loadIntoPostgres(
             finishInBackground(month);
           }
           rows = [];
-          month = await startMonth(conn, event.occurredAt);
+          month = await startMonth(db, conn, event.occurredAt);
         }
         rows.push(event);
       }
@@ -207,22 +212,25 @@ interface MonthLoad {
   finish(indexSessions: IndexSessions): Promise<boolean>;
 }
 
-async function startMonth(conn: postgres.ReservedSql, at: Date): Promise<MonthLoad> {
+async function startMonth(db: Database, conn: postgres.ReservedSql, at: Date): Promise<MonthLoad> {
   const name = partitionName(at);
   const from = monthStart(at);
   const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
 
-  // A month that already holds events (or is being written by a live server) is copied
-  // through the parent: its indexes are maintained as rows arrive.
+  // A month that already holds events (or is being written by a live server) is stored
+  // through insertEvents, which keeps its indexes and its counts as rows arrive.
   const [existing] = await conn<{ empty: boolean }[]>`
     SELECT NOT EXISTS (SELECT 1 FROM ${conn(name)}) AS empty
     WHERE to_regclass(${name}) IS NOT NULL`.catch(() => []);
   if (existing && !existing.empty) {
-    const copy = await openCopy(conn, 'events', EVENT_COPY_COLUMNS);
     return {
       name,
-      write: (rows) => copy.write(eventCopyText(rows)),
-      close: () => copy.end(),
+      write: async (rows) => {
+        for (let i = 0; i < rows.length; i += MAX_EVENT_BATCH) {
+          await insertEvents(db, rows.slice(i, i + MAX_EVENT_BATCH));
+        }
+      },
+      close: () => Promise.resolve(),
       finish: () => Promise.resolve(false),
     };
   }
@@ -261,6 +269,8 @@ async function startMonth(conn: postgres.ReservedSql, at: Date): Promise<MonthLo
           `CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${name}
              FOR EACH STATEMENT EXECUTE FUNCTION audit_events_guard()`,
         );
+        // The month's counts, in the transaction that makes its events visible.
+        await tx.unsafe(new PgDialect().sqlToQuery(countEventsOfTableSql(name)).sql);
       });
       return true;
     },
