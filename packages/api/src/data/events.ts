@@ -1,27 +1,6 @@
-import {
-  descriptionSortKey,
-  events,
-  EVENT_STATUSES,
-  jobs,
-  parsePgTimestamp,
-  queryRows,
-  type Database,
-  type Event,
-  type EventStatus,
-} from '@audit/db';
+import { descriptionSortKey, events, jobs, queryRows, type Database, type Event } from '@audit/db';
 import { TRPCError } from '@trpc/server';
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  isNotNull,
-  isNull,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
@@ -62,23 +41,33 @@ export interface Sort {
   direction: SortDirection;
 }
 
+/** A filter without its search box: what the box parses into, and the structured fields. */
+export type FilterPart = Omit<EventFilter, 'q'>;
+
 /**
- * A filter as the database sees it: the structured fields and the search box (`q`) each
- * narrow the result; a token only ever sees its own tenant.
+ * The filter's parts, each narrowing the result: the structured fields, and what the search
+ * box (`q`) says, parsed (a syntax error is the caller's BAD_REQUEST).
  */
-export function eventConditions(filter: EventFilter, tenantScope: string | null, now: Date): SQL[] {
+export function filterParts(filter: EventFilter, now: Date): FilterPart[] {
   const { q, ...fields } = filter;
-  const conditions = filterConditions(fields);
-  if (q?.trim()) {
-    try {
-      conditions.push(...filterConditions(parseSearchQuery(q, { now })));
-    } catch (error) {
-      if (error instanceof SearchQueryError) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: `q: ${error.message}`, cause: error });
-      }
-      throw error;
+  if (!q?.trim()) return [fields];
+  try {
+    return [fields, parseSearchQuery(q, { now })];
+  } catch (error) {
+    if (error instanceof SearchQueryError) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: `q: ${error.message}`, cause: error });
     }
+    throw error;
   }
+}
+
+/** A filter as the database sees it; a token only ever sees its own tenant. */
+export function eventConditions(filter: EventFilter, tenantScope: string | null, now: Date): SQL[] {
+  return partsConditions(filterParts(filter, now), tenantScope);
+}
+
+export function partsConditions(parts: FilterPart[], tenantScope: string | null): SQL[] {
+  const conditions = parts.flatMap((part) => filterConditions(part));
   if (tenantScope !== null) conditions.push(eq(events.tenant, tenantScope));
   return conditions;
 }
@@ -437,128 +426,4 @@ export async function getEvent(
         .where(and(eq(jobs.id, event.jobId), eq(jobs.tenant, event.tenant)))
     : [];
   return { ...event, job: job ?? null };
-}
-
-// ---------------------------------------------------------------- histogram
-
-const BUCKETS_MS = [
-  1_000,
-  5_000,
-  15_000,
-  30_000,
-  60_000,
-  5 * 60_000,
-  15 * 60_000,
-  30 * 60_000,
-  3_600_000,
-  3 * 3_600_000,
-  6 * 3_600_000,
-  12 * 3_600_000,
-  86_400_000,
-  7 * 86_400_000,
-] as const;
-
-/** The smallest bucket that cuts the range into at most `target` buckets; `month` past a week. */
-export function chooseBucket(rangeMs: number, target: number): number | 'month' {
-  return BUCKETS_MS.find((size) => rangeMs / size <= target) ?? 'month';
-}
-
-export interface HistogramBucket {
-  start: Date;
-  total: number;
-  byStatus: Record<EventStatus, number>;
-}
-
-export async function eventHistogram(
-  db: Database,
-  conditions: SQL[],
-  range: { from?: Date | undefined; to?: Date | undefined },
-  target: number,
-  timeZone: string,
-): Promise<{
-  bucket: number | 'month';
-  from: Date | null;
-  to: Date | null;
-  buckets: HistogramBucket[];
-}> {
-  let { from, to } = range;
-  if (!from || !to) {
-    const [bounds] = await db
-      .select({
-        min: sql<string | null>`min(${events.occurredAt})::text`,
-        max: sql<string | null>`max(${events.occurredAt})::text`,
-      })
-      .from(events)
-      .where(whereAll(conditions));
-    from ??= bounds?.min ? parsePgTimestamp(bounds.min) : undefined;
-    to ??= bounds?.max ? parsePgTimestamp(bounds.max) : undefined;
-  }
-  if (!from || !to) return { bucket: 60_000, from: null, to: null, buckets: [] };
-
-  const bucket = chooseBucket(Math.max(to.getTime() - from.getTime(), 1), target);
-  // Buckets of a day or more start at midnight in the viewer's zone (a Monday for weeks).
-  const startOf =
-    bucket === 'month'
-      ? sql`date_trunc('month', ${events.occurredAt}, ${timeZone})`
-      : sql`date_bin(${`${bucket / 1000} seconds`}::interval, ${events.occurredAt}, timestamp '2000-01-03 00:00' AT TIME ZONE ${timeZone})`;
-  const rows = await queryRows<{ start: string; status: EventStatus; n: number }>(
-    db,
-    sql`SELECT ${startOf}::text AS start, ${events.status} AS status, count(*)::int AS n
-        FROM ${events}
-        WHERE ${whereAll([...conditions, sql`${events.occurredAt} BETWEEN ${from.toISOString()}::timestamptz AND ${to.toISOString()}::timestamptz`])}
-        GROUP BY 1, 2 ORDER BY 1`,
-  );
-  const byStart = new Map<string, HistogramBucket>();
-  for (const row of rows) {
-    const start = parsePgTimestamp(row.start);
-    const key = start.toISOString();
-    let entry = byStart.get(key);
-    if (!entry) {
-      entry = {
-        start,
-        total: 0,
-        byStatus: Object.fromEntries(EVENT_STATUSES.map((s) => [s, 0])) as Record<
-          EventStatus,
-          number
-        >,
-      };
-      byStart.set(key, entry);
-    }
-    entry.total += row.n;
-    entry.byStatus[row.status] += row.n;
-  }
-  return { bucket, from, to, buckets: [...byStart.values()] };
-}
-
-// ---------------------------------------------------------------- facets
-
-export const FACET_FIELDS = [
-  'userName',
-  'taskName',
-  'objectType',
-  'status',
-  'application',
-  'tenant',
-] as const;
-export type FacetField = (typeof FACET_FIELDS)[number];
-
-export async function eventFacets(
-  db: Database,
-  conditions: SQL[],
-  fields: readonly FacetField[],
-  limit: number,
-): Promise<Record<FacetField, { value: string | null; count: number }[]>> {
-  const result = {} as Record<FacetField, { value: string | null; count: number }[]>;
-  for (const field of fields) {
-    const { column } = SORTABLE_COLUMNS[field];
-    const n = count();
-    result[field] = await db
-      .select({ value: sql<string | null>`${column}::text`, count: n })
-      .from(events)
-      .where(whereAll(conditions))
-      .groupBy(column)
-      .orderBy(desc(n), asc(column))
-      .limit(limit);
-  }
-  return result;
 }

@@ -738,7 +738,11 @@ describe('auditLogs.list over generated events', () => {
   });
 
   it('gives the top values of each facet under the filter', async () => {
-    const facets = await reader.auditLogs.facets({ filter: { status: 'failure' }, limit: 3 });
+    const { fields: facets, basis } = await reader.auditLogs.facets({
+      filter: { status: 'failure' },
+      limit: 3,
+    });
+    expect(basis).toMatchObject({ exact: true, source: 'rollups', since: null });
     const failing = all.filter((e) => e.status === 'failure');
     const top = (field: 'userName' | 'taskName') => {
       const counts = new Map<string, number>();

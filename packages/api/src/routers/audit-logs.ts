@@ -8,22 +8,23 @@ import {
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 
+import { eventFacets, eventHistogram, FACET_FIELDS, type CountRequest } from '../data/event-counts';
 import {
   countEvents,
   eventConditions,
-  eventFacets,
-  eventHistogram,
-  FACET_FIELDS,
+  filterParts,
   getEvent,
   listEvents,
+  partsConditions,
   SORT_FIELDS,
 } from '../data/events';
-import { tenantScopeOf } from '../data/principals';
+import { tenantScopeOf, type Principal } from '../data/principals';
 import {
   decimalIdSchema,
   eventFilterSchema,
   eventStatusSchema,
   instantSchema,
+  type EventFilter,
 } from '../filters/schema';
 import { ingestProcedure, isoDate, readProcedure, router } from '../trpc';
 
@@ -146,6 +147,18 @@ export const jobSummaryOutput = z.object({
   endedAt: isoDate.nullable(),
 });
 
+/** Where a histogram or facets answer came from, and whether it counts every matching event. */
+export const countBasisOutput = z.object({
+  /** true: every matching event is counted. */
+  exact: z.boolean(),
+  /** `rollups`: the kept counts (plus events at the range's ends); `events`: a bounded read of events. */
+  source: z.enum(['rollups', 'events']),
+  /** Set when not exact because only the newest events were read: they are counted from here on. */
+  since: isoDate.nullable(),
+  /** How many events were read from the events table to answer. */
+  eventsRead: z.number(),
+});
+
 export const sortSchema = z
   .object({ field: z.enum(SORT_FIELDS), direction: z.enum(['asc', 'desc']).default('desc') })
   .strict();
@@ -234,10 +247,11 @@ export const auditLogsRouter = router({
     )
     .output(
       z.object({
-        /** Bucket length in ms, or "month". */
+        /** Bucket length in ms (a day or a week is a calendar one in timeZone), or "month". */
         bucket: z.union([z.number(), z.literal('month')]),
         from: isoDate.nullable(),
         to: isoDate.nullable(),
+        /** Every bucket of the range, empty ones included. */
         buckets: z.array(
           z.object({
             start: isoDate,
@@ -250,19 +264,12 @@ export const auditLogsRouter = router({
             ),
           }),
         ),
+        basis: countBasisOutput,
       }),
     )
-    .query(async ({ ctx, input }) => {
-      const filter = input.filter ?? {};
-      const conditions = eventConditions(filter, tenantScopeOf(ctx.principal), ctx.clock());
-      return eventHistogram(
-        ctx.db,
-        conditions,
-        { from: filter.from, to: filter.to },
-        input.buckets,
-        input.timeZone,
-      );
-    }),
+    .query(({ ctx, input }) =>
+      eventHistogram(ctx.db, countRequest(input.filter, ctx), input.buckets, input.timeZone),
+    ),
 
   facets: readProcedure
     .input(
@@ -275,19 +282,23 @@ export const auditLogsRouter = router({
         .strict(),
     )
     .output(
-      z.partialRecord(
-        z.enum(FACET_FIELDS),
-        z.array(z.object({ value: z.string().nullable(), count: z.number() })),
-      ),
+      z.object({
+        /** The most frequent values of each asked field, most frequent first. */
+        fields: z.partialRecord(
+          z.enum(FACET_FIELDS),
+          z.array(z.object({ value: z.string().nullable(), count: z.number() })),
+        ),
+        basis: countBasisOutput,
+      }),
     )
-    .query(async ({ ctx, input }) => {
-      const conditions = eventConditions(
-        input.filter ?? {},
-        tenantScopeOf(ctx.principal),
-        ctx.clock(),
-      );
-      return eventFacets(ctx.db, conditions, input.fields ?? FACET_FIELDS, input.limit);
-    }),
+    .query(({ ctx, input }) =>
+      eventFacets(
+        ctx.db,
+        countRequest(input.filter, ctx),
+        input.fields ?? FACET_FIELDS,
+        input.limit,
+      ),
+    ),
 
   record: ingestProcedure
     .input(recordInputSchema)
@@ -329,6 +340,15 @@ export const auditLogsRouter = router({
       return { stored: created, duplicates: stored.length - created, events: stored };
     }),
 });
+
+function countRequest(
+  filter: EventFilter | undefined,
+  ctx: { principal: Principal; clock: () => Date },
+): CountRequest {
+  const parts = filterParts(filter ?? {}, ctx.clock());
+  const tenantScope = tenantScopeOf(ctx.principal);
+  return { parts, tenantScope, conditions: partsConditions(parts, tenantScope) };
+}
 
 export function isTimeZone(zone: string): boolean {
   try {

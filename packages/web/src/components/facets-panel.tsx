@@ -12,7 +12,7 @@ export const FACETS = [
   { field: 'taskName', key: 'task', title: 'Top tasks' },
   { field: 'objectType', key: 'objectType', title: 'Top object types' },
   { field: 'status', key: 'status', title: 'Statuses' },
-] as const satisfies readonly { field: keyof Facets; key: FilterKey; title: string }[];
+] as const satisfies readonly { field: keyof Facets['fields']; key: FilterKey; title: string }[];
 
 interface FacetsPanelProps {
   facets: Facets | undefined;
@@ -23,7 +23,7 @@ export function FacetsPanel({ facets, onAdd }: FacetsPanelProps) {
   return (
     <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm" data-testid="facets">
       {FACETS.map(({ field, key, title }) => {
-        const values = facets?.[field];
+        const values = facets?.fields[field];
         const max = Math.max(1, ...(values ?? []).map((v) => v.count));
         return (
           <Paper key={field} withBorder p="xs">
