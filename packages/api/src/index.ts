@@ -6,5 +6,7 @@ export { parseSearchQuery, SearchQueryError, SEARCH_FIELDS } from './filters/sea
 export { ensureFirstAdmin } from './bootstrap';
 export { JobRunner, type JobRunnerOptions } from './jobs/runner';
 export { jobHandlers } from './jobs/handlers';
+export { CountCompactor } from './jobs/count-compactor';
+export { startBackgroundWork, type BackgroundOptions } from './jobs/background';
 export { SORT_FIELDS, type SortField } from './data/events';
 export { EXPORT_COLUMNS } from './archive/archive';

@@ -4,9 +4,8 @@ import { createDb } from '@audit/db';
 
 import { ensureFirstAdmin } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
-import { jobHandlers } from './jobs/handlers';
+import { startBackgroundWork } from './jobs/background';
 import { ensureRetentionJob } from './jobs/retention';
-import { JobRunner } from './jobs/runner';
 import { buildServer } from './server';
 
 async function main(): Promise<void> {
@@ -22,14 +21,16 @@ async function main(): Promise<void> {
   // The SPA `pnpm start` built (packages/web/dist), found beside this package.
   const webDir = resolve(import.meta.dirname, '../../web/dist');
   const app = await buildServer({ config, store, archiveDir, webDir });
-  const runner = new JobRunner({
+  const background = startBackgroundWork({
     store,
-    handlers: jobHandlers(archiveDir),
-    onError: (error, job) => {
+    archiveDir,
+    onJobError: (error, job) => {
       app.log.error({ err: error, jobId: job?.id }, 'job failed');
     },
+    onCompactionError: (error) => {
+      app.log.error({ err: error }, 'compacting event counts failed');
+    },
   });
-  runner.start();
   if (admin.generatedPassword) {
     // Printed once, on the console only (not in the structured log).
     console.log(`\nCreated user "admin" with password: ${admin.generatedPassword}\n`);
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.close(); // stops accepting, lets in-flight requests finish
-    await runner.stop(); // lets the job in hand reach its end (or its next checkpoint)
+    await background.stop(); // lets the job in hand reach its end (or its next checkpoint)
     await store.close();
     process.exit(0);
   };

@@ -3,7 +3,7 @@
  * which would purge the benchmark's old months): the export scenario measures its memory.
  * Started by the benchmark with DATABASE_URL and ARCHIVE_DIR; answers `{ url }` over IPC.
  */
-import { buildServer, JobRunner, jobHandlers } from '@audit/api';
+import { buildServer, startBackgroundWork } from '@audit/api';
 import { createDb } from '@audit/db';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -16,15 +16,17 @@ if (!databaseUrl || !archiveDir) {
 const store = await createDb({ databaseUrl });
 const app = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
 // Polls often, so that a job's pick-up does not hide how long it runs.
-const runner = new JobRunner({
+const background = startBackgroundWork({
   store,
-  handlers: jobHandlers(archiveDir),
+  archiveDir,
   pollMs: 50,
-  onError: (error) => {
+  onJobError: (error) => {
     console.error('server-child: job failed', error);
   },
+  onCompactionError: (error) => {
+    console.error('server-child: compacting event counts failed', error);
+  },
 });
-runner.start();
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.send?.({ url });
 
@@ -32,7 +34,7 @@ process.on('message', (message) => {
   if (message !== 'stop') return;
   void (async () => {
     await app.close();
-    await runner.stop();
+    await background.stop();
     await store.close();
     process.exit(0);
   })();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { buildServer, ensureFirstAdmin, JobRunner, jobHandlers } from '@audit/api';
+import { buildServer, ensureFirstAdmin, startBackgroundWork } from '@audit/api';
 import { createDb, parsePgTimestamp, type AuditDb } from '@audit/db';
 import { loadSeed } from '@audit/db/seed/load';
 import type { PGlite } from '@electric-sql/pglite';
@@ -223,13 +223,12 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     await pglite.exec('VACUUM ANALYZE events');
     // PGlite is one process's: the server runs in this one, as `pnpm start` would run it.
     const server = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
-    const runner = new JobRunner({ store, handlers: jobHandlers(archiveDir), pollMs: 50 });
-    runner.start();
+    const background = startBackgroundWork({ store, archiveDir, pollMs: 50 });
     base = await server.listen({ port: 0, host: '127.0.0.1' });
     serverPid = process.pid;
     stopServer = async () => {
       await server.close();
-      await runner.stop();
+      await background.stop();
     };
   } else {
     throw new Error('unreachable: a PostgreSQL store without its URL');

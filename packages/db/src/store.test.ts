@@ -133,6 +133,30 @@ describe('event store', () => {
     });
   });
 
+  it('regression: two transactions storing events of the same new month at once both succeed', async () => {
+    // The second waited for the first's advisory lock, then missed the partition it had
+    // created and failed with "relation … already exists" (migration 0006).
+    const at = new Date('1850-06-15T12:00:00.000Z');
+    let firstInserted!: () => void;
+    const inserted = new Promise<void>((resolve) => (firstInserted = resolve));
+    const first = store.db.transaction(async (tx) => {
+      await insertEvents(tx, [event({ occurredAt: at, userName: 'first' })]);
+      firstInserted();
+      // Hold the partition's creation uncommitted while the second one asks for it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await inserted;
+    const second = store.db.transaction((tx) =>
+      insertEvents(tx, [event({ occurredAt: at, userName: 'second' })]),
+    );
+    await Promise.all([first, second]);
+    const [row] = await queryRows<{ n: number }>(
+      store.db,
+      sql`SELECT count(*)::int AS n FROM events_p185006`,
+    );
+    expect(row?.n).toBe(2);
+  });
+
   it('stores an eventId once, however often it is recorded', async () => {
     const eventId = '730d99ee-78f9-4301-ab2b-7871df61a6d3';
     const retry = event({ eventId, occurredAt: new Date('2013-06-05T17:54:19.265Z') });

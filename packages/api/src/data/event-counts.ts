@@ -172,6 +172,11 @@ function countsWithin(
   filter: CountFilter,
   pieces: CountPiece[],
 ): SQL {
+  if (pieces.length === 0) {
+    return sql`SELECT NULL::text AS dimension, NULL::timestamptz AS bucket, NULL::text AS tenant,
+                      NULL::text AS status, NULL::text AS value, 0::float8 AS n, 0 AS i, 0 AS read
+               WHERE false`;
+  }
   const stored = whereAll([
     sql`c.${dimensionList(dimensions)}`,
     sql`c.grain = p.grain AND c.bucket >= p."from" AND c.bucket < p."to"`,
@@ -656,8 +661,8 @@ async function facetsFromCounts(
     CROSS JOIN LATERAL (VALUES ('tenant', c.tenant), ('status', c.status), (c.dimension, c.value))
       AS x(facet, value)
     WHERE ${inList(sql`x.facet`, fields)}
-      AND (x.facet IN ('tenant', 'status') = (c.dimension = ${totals}))
-      AND (x.facet IN ('tenant', 'status') OR x.facet = c.dimension)`;
+      AND CASE WHEN x.facet IN ('tenant', 'status') THEN c.dimension = ${totals}
+               ELSE x.facet = c.dimension END`;
   const rows = await queryRows<FacetRow & { read: number }>(
     db,
     sql`WITH counted AS (

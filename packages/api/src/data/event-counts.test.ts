@@ -1,0 +1,256 @@
+import { compactEventCounts, EVENT_STATUSES, type EventStatus } from '@audit/db';
+import { loadSeed } from '@audit/db/seed/load';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { expectAnswersMatch, expectCountsMatchEvents, scanEvents } from '../testing/counts';
+import { createTestApp, type Caller, type TestApp } from '../testing/harness';
+import { EVENTS_READ_BUDGET } from './event-counts';
+
+const usingPostgres = Boolean(process.env.DATABASE_URL);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Around the start of March 2026: a month, day, hour and minute boundary, and US DST on the 8th. */
+const ANCHOR = Date.parse('2026-03-01T00:00:00.000Z');
+/** Offsets from the anchor that sit on or just beside the edges the counts are cut at. */
+const EDGE_OFFSETS = [
+  0,
+  -1,
+  1,
+  -60_000,
+  60_000 - 1,
+  HOUR,
+  HOUR - 1,
+  -HOUR,
+  DAY,
+  DAY - 1,
+  // Midnight in Asia/Kolkata (+05:30) and America/New_York (−05:00, then −04:00 after the 8th).
+  -5.5 * HOUR,
+  DAY - 5.5 * HOUR,
+  5 * HOUR,
+  8 * DAY + 4 * HOUR,
+  8 * DAY + 7 * HOUR,
+  // The month before.
+  -20 * DAY - 1,
+  -29 * DAY,
+];
+const TIME_ZONES = ['UTC', 'Asia/Kolkata', 'America/New_York', 'Pacific/Chatham'];
+const USERS = ['alice', 'bob', 'carol'];
+const TASKS = ['tenant.create', 'site.provision', 'Login'];
+const OBJECT_TYPES = [null, 'site', 'tenant'];
+const APPLICATIONS = [null, 'REST', 'GUI'];
+
+const offsetArb = fc.oneof(
+  fc.constantFrom(...EDGE_OFFSETS),
+  fc.integer({ min: -30 * DAY, max: 10 * DAY }),
+);
+
+const eventArb = fc.record({
+  offset: offsetArb,
+  tenant: fc.integer({ min: 0, max: 2 }),
+  status: fc.constantFrom(...EVENT_STATUSES),
+  userName: fc.constantFrom(...USERS),
+  taskName: fc.constantFrom(...TASKS),
+  objectType: fc.constantFrom(...OBJECT_TYPES),
+  application: fc.constantFrom(...APPLICATIONS),
+  /** Sent again in a later batch, as a retry would (same eventId and occurredAt). */
+  retried: fc.boolean(),
+});
+
+const queryArb = fc.record({
+  from: fc.option(offsetArb, { nil: undefined }),
+  to: fc.option(offsetArb, { nil: undefined }),
+  tenants: fc.subarray([0, 1, 2], { minLength: 1 }),
+  statuses: fc.option(fc.subarray([...EVENT_STATUSES], { minLength: 1 }), { nil: undefined }),
+  field: fc.option(
+    fc.oneof(
+      fc.record({
+        name: fc.constant('userName' as const),
+        values: fc.subarray(USERS, { minLength: 1 }),
+      }),
+      fc.record({
+        name: fc.constant('taskName' as const),
+        values: fc.subarray(TASKS, { minLength: 1 }),
+      }),
+      fc.record({
+        name: fc.constant('objectType' as const),
+        values: fc.subarray(['site', 'tenant'], { minLength: 1 }),
+      }),
+    ),
+    { nil: undefined },
+  ),
+  timeZone: fc.constantFrom(...TIME_ZONES),
+  buckets: fc.integer({ min: 1, max: 120 }),
+});
+
+describe('histogram and facets from the event counts', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('equal a full scan for random events, retries, concurrent batches, tenants, edges and zones', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(eventArb, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        fc.array(queryArb, { minLength: 1, maxLength: 3 }),
+        async (generated, batches, compactBetween, queries) => {
+          // Each run has tenants of its own, so runs do not see each other's events.
+          run++;
+          const tenants = [0, 1, 2].map((t) => `run${run}-t${t}`);
+          const ingest: Caller[] = [];
+          for (const tenant of tenants)
+            ingest.push((await app.token(['ingest'], { tenant })).caller);
+          const stored = generated.map((e) => ({
+            ...e,
+            eventId: crypto.randomUUID(),
+            occurredAt: new Date(ANCHOR + e.offset).toISOString(),
+          }));
+          const toSend = (events: typeof stored) =>
+            events.map(({ offset: _o, tenant: _t, retried: _r, ...event }) => event);
+
+          // Batches of each tenant sent at once, then the retries, also at once.
+          const rounds = [stored, stored.filter((e) => e.retried)];
+          for (const [round, events] of rounds.entries()) {
+            await Promise.all(
+              tenants.flatMap((_, t) => {
+                const mine = events.filter((e) => e.tenant === t);
+                const size = Math.max(1, Math.ceil(mine.length / batches));
+                const calls = [];
+                for (let i = 0; i < mine.length; i += size) {
+                  calls.push(
+                    ingest[t]!.auditLogs.record({ events: toSend(mine.slice(i, i + size)) }),
+                  );
+                }
+                return calls;
+              }),
+            );
+            if (compactBetween && round === 0) await compactEventCounts(app.store.db);
+          }
+
+          const scanned = (await scanEvents(app)).filter((e) => tenants.includes(e.tenant));
+          expect(scanned).toHaveLength(stored.length);
+          for (const query of queries) {
+            const from = query.from === undefined ? undefined : ANCHOR + query.from;
+            const to = query.to === undefined ? undefined : ANCHOR + query.to;
+            if (from !== undefined && to !== undefined && from > to) continue;
+            const tenantList = query.tenants.map((t) => tenants[t]!);
+            const matching = scanned.filter(
+              (e) =>
+                tenantList.includes(e.tenant) &&
+                (from === undefined || e.at >= from) &&
+                (to === undefined || e.at <= to) &&
+                (!query.statuses || query.statuses.includes(e.status)) &&
+                (!query.field ||
+                  (query.field.values as (string | null)[]).includes(e[query.field.name])),
+            );
+            await expectAnswersMatch(
+              app.admin,
+              {
+                tenant: tenantList,
+                ...(from !== undefined ? { from } : {}),
+                ...(to !== undefined ? { to } : {}),
+                ...(query.statuses ? { status: query.statuses } : {}),
+                ...(query.field ? { [query.field.name]: query.field.values } : {}),
+              },
+              matching,
+              { timeZone: query.timeZone, buckets: query.buckets },
+            );
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+    await expectCountsMatchEvents(app);
+  }, 600_000);
+
+  it('answer a filter the counts do not hold from the events, exactly within the budget', async () => {
+    const ingest = (await app.token(['ingest'], { tenant: 'free-text' })).caller;
+    await ingest.auditLogs.record({
+      events: Array.from({ length: 30 }, (_, i) => ({
+        userName: USERS[i % 3]!,
+        taskName: 'Login',
+        status: (i % 4 === 0 ? 'failure' : 'success') as EventStatus,
+        occurredAt: new Date(ANCHOR + i * 7 * 60_000).toISOString(),
+        description: i % 2 ? 'disk full on node' : 'all good',
+        userIp: `10.1.0.${i}`,
+      })),
+    });
+    const scanned = (await scanEvents(app)).filter((e) => e.tenant === 'free-text');
+    const diskFull = 15; // the odd ones of the 30
+    for (const filter of [
+      { tenant: 'free-text', q: '"disk full"' },
+      { tenant: 'free-text', description: 'disk full' },
+    ]) {
+      const histogram = await app.admin.auditLogs.histogram({ filter });
+      expect(histogram.basis).toEqual({
+        exact: true,
+        source: 'events',
+        since: null,
+        eventsRead: diskFull,
+      });
+      expect(histogram.buckets.reduce((n, b) => n + b.total, 0)).toBe(diskFull);
+    }
+    // CIDR, a prefix, two fields at once: read from the events, exact.
+    for (const filter of [
+      { tenant: 'free-text', userIp: '10.1.0.0/24' },
+      { tenant: 'free-text', taskName: 'Log*' },
+      { tenant: 'free-text', userName: 'alice', taskName: 'Login' },
+    ]) {
+      const facets = await app.admin.auditLogs.facets({ filter, limit: 100 });
+      expect(facets.basis).toMatchObject({ exact: true, source: 'events', since: null });
+    }
+    await expectAnswersMatch(
+      app.admin,
+      { tenant: 'free-text', userName: 'alice', taskName: 'Login' },
+      scanned.filter((e) => e.userName === 'alice'),
+    );
+  });
+});
+
+describe('an approximate answer says so', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+    // More events than one request may read, over 30 days ending now.
+    await loadSeed(app.store, {
+      events: EVENTS_READ_BUDGET + 15_000,
+      days: 30,
+      tenants: 1,
+      end: new Date(),
+      seed: 7,
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('a free-text search over more events than the budget is based on the newest ones', async () => {
+    const histogram = await app.admin.auditLogs.histogram({ filter: { q: '-zzzz' } });
+    expect(histogram.basis.exact).toBe(false);
+    expect(histogram.basis.source).toBe('events');
+    expect(histogram.basis.eventsRead).toBeLessThanOrEqual(EVENTS_READ_BUDGET);
+    const since = Date.parse(histogram.basis.since!);
+    expect(since).toBeGreaterThan(Date.parse(histogram.from!));
+    // Nothing is counted before `since`, and the buckets after it hold what was read.
+    for (const bucket of histogram.buckets) {
+      if (Date.parse(bucket.start) + 12 * HOUR < since) expect(bucket.total).toBe(0);
+    }
+    const facets = await app.admin.auditLogs.facets({ filter: { q: '-zzzz' } });
+    expect(facets.basis).toMatchObject({ exact: false, source: 'events' });
+  });
+
+  it('the same range without free text is exact, from the counts', async () => {
+    const histogram = await app.admin.auditLogs.histogram({ filter: {} });
+    expect(histogram.basis).toMatchObject({ exact: true, source: 'rollups', since: null });
+    const total = histogram.buckets.reduce((n, b) => n + b.total, 0);
+    expect(total).toBe((await scanEvents(app)).length);
+  });
+});

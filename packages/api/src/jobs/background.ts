@@ -1,0 +1,38 @@
+import type { AuditDb, Job } from '@audit/db';
+
+import { CountCompactor } from './count-compactor';
+import { jobHandlers } from './handlers';
+import { JobRunner } from './runner';
+
+export interface BackgroundOptions {
+  store: AuditDb;
+  archiveDir: string;
+  /** How often the job runner looks for due jobs. */
+  pollMs?: number;
+  onJobError?: (error: unknown, job?: Job) => void;
+  onCompactionError?: (error: unknown) => void;
+}
+
+/**
+ * What a server process runs beside answering requests: the job runner (exports, purges,
+ * retention) and the compaction of event counts. `stop` lets both finish what they hold.
+ */
+export function startBackgroundWork(options: BackgroundOptions): { stop(): Promise<void> } {
+  const runner = new JobRunner({
+    store: options.store,
+    handlers: jobHandlers(options.archiveDir),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.onJobError ? { onError: options.onJobError } : {}),
+  });
+  const compactor = new CountCompactor({
+    store: options.store,
+    ...(options.onCompactionError ? { onError: options.onCompactionError } : {}),
+  });
+  runner.start();
+  compactor.start();
+  return {
+    async stop() {
+      await Promise.all([runner.stop(), compactor.stop()]);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { compactEventCounts, type AuditDb } from '@audit/db';
+
+export interface CountCompactorOptions {
+  store: AuditDb;
+  /** Pause between compactions. */
+  intervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Folds event count deltas into event_counts in the background, every second or so, on a
+ * timer of its own (a long export or purge must not hold it up). Several processes may run
+ * one: only one compacts at a time, the others skip their turn. Reads are exact either way;
+ * this keeps the deltas they add up few.
+ */
+export class CountCompactor {
+  private readonly intervalMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: CountCompactorOptions) {
+    this.intervalMs = options.intervalMs ?? 1_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = compactEventCounts(this.options.store.db)
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          this.options.onError?.(error);
+        })
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    tick();
+  }
+
+  /** Stops, letting a compaction in progress commit. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}
