@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { readArchivedKeys } from '../archive/archive';
+import { expectCountsMatchEvents } from '../testing/counts';
 import { createTestApp, type Caller, type TestApp } from '../testing/harness';
 import { SimulatedCrash } from './runner';
 
@@ -108,6 +109,7 @@ describe('purge', () => {
       status: 'job_scheduled',
       jobId: job.id,
     });
+    await expectCountsMatchEvents(app);
   });
 
   it('with archive: archives exactly the rows it deletes, verified, before deleting', async () => {
@@ -137,6 +139,7 @@ describe('purge', () => {
       filter: { application: 'audit', taskName: 'purge' },
     });
     expect(trail.items[0]?.description).toContain(`archived in ${archive.fileName}`);
+    await expectCountsMatchEvents(app);
   });
 
   it('archived purge of whole months drops them without reading the archive back (issue 7)', async () => {
@@ -162,6 +165,7 @@ describe('purge', () => {
     expect([...(await storedIds(app)).keys()].sort()).toEqual(
       [...before.keys()].filter((id) => !gone.some(([goneId]) => goneId === id)).sort(),
     );
+    await expectCountsMatchEvents(app);
   });
 
   it('with a filter: only matching rows go, by batches, and no partition is dropped', async () => {
@@ -182,6 +186,7 @@ describe('purge', () => {
     expect((await listEventPartitions(app.store.db)).map((p) => p.name)).toContain(
       'events_p202501',
     );
+    await expectCountsMatchEvents(app);
   });
 
   it('keeps an old-timestamped event recorded while the purge runs', async () => {
@@ -214,6 +219,7 @@ describe('purge', () => {
     expect((await listEventPartitions(app.store.db)).map((p) => p.name)).toContain(
       'events_p202501',
     );
+    await expectCountsMatchEvents(app);
   });
 
   it.each([
@@ -239,6 +245,8 @@ describe('purge', () => {
 
       // The process is dead: whatever is gone must be in an archive that is recorded and complete.
       const stored = await storedIds(app);
+      // And the counts say what is left, not what was there.
+      await expectCountsMatchEvents(app);
       const gone = [...before.keys()].filter((id) => !stored.has(id));
       const archives = (await app.admin.exports.list({ kind: 'purge' })).items;
       if (gone.length > 0) {
@@ -269,6 +277,7 @@ describe('purge', () => {
         filter: { application: 'audit', taskName: 'purge' },
       });
       expect(trail.total).toBe(1);
+      await expectCountsMatchEvents(app);
     },
   );
 
@@ -299,6 +308,7 @@ describe('purge', () => {
     expect(done.state).toBe('canceled');
     expect(done.summary).toBe('Canceled after removing 5,000 events; the rest are intact');
     expect((await app.admin.auditLogs.list({ filter: { userName: 'bulk' } })).total).toBe(7000);
+    await expectCountsMatchEvents(app);
   });
 
   it('refuses a bad search box and a non-admin', async () => {

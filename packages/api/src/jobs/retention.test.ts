@@ -2,6 +2,7 @@ import { jobs } from '@audit/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { expectCountsMatchEvents } from '../testing/counts';
 import { ADMIN_PASSWORD, createTestApp, type Caller, type TestApp } from '../testing/harness';
 
 const DAY = 86_400_000;
@@ -83,6 +84,7 @@ describe('retention', () => {
     });
     const listed = await admin.jobs.list({ type: 'retention' });
     expect(listed.items.map((j) => j.state)).toEqual(['scheduled', 'success']);
+    await expectCountsMatchEvents(app, admin);
   });
 
   it('archives first when the setting says so', async () => {
@@ -96,6 +98,7 @@ describe('retention', () => {
       (a) => a.jobId === run.id,
     );
     expect(archive).toMatchObject({ rowCount: 1, kind: 'purge' });
+    await expectCountsMatchEvents(app, admin);
   });
 
   it('a run left in progress by a dead process is resumed, then failed after three tries', async () => {
