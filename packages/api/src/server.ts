@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 
 import type { Config } from './config';
 import { findArchive } from './data/archives';
+import { EVENTS_READ_BUDGET } from './data/event-counts';
 import { recordOwnEvent } from './data/audit-trail';
 import { actorName, tenantScopeOf } from './data/principals';
 import { decimalIdSchema } from './filters/schema';
@@ -24,6 +25,8 @@ export interface ServerOptions {
   /** Tests replace the clock and the sign-in slow-down. */
   clock?: AppDeps['clock'];
   sleep?: AppDeps['sleep'];
+  /** Default EVENTS_READ_BUDGET; tests lower it to reach approximate answers with few events. */
+  eventsReadBudget?: number;
   /** The built SPA (packages/web/dist), served for every path the API does not answer. */
   webDir?: string;
 }
@@ -51,6 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     store,
     clock: options.clock ?? (() => new Date()),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    eventsReadBudget: options.eventsReadBudget ?? EVENTS_READ_BUDGET,
   };
 
   await app.register(fastifyTRPCPlugin, {

@@ -19,6 +19,8 @@ export interface AppDeps {
   clock: () => Date;
   /** Waits out the sign-in slow-down; tests substitute one that does not wait. */
   sleep: (ms: number) => Promise<void>;
+  /** Most events a histogram or facets request reads from the events table (EVENTS_READ_BUDGET). */
+  eventsReadBudget: number;
 }
 
 export interface RequestMeta {

@@ -30,7 +30,10 @@ export class QueryCapture implements Logger {
   }
 }
 
-/** Statements that read the events table (not the session or token lookup of the request). */
+/**
+ * Statements that read events or their counts (not the session or token lookup of the
+ * request).
+ */
 export function eventStatements(queries: readonly CapturedQuery[]): CapturedQuery[] {
-  return queries.filter((q) => q.text.includes('"events"'));
+  return queries.filter((q) => /"events"|event_counts|event_count_deltas/.test(q.text));
 }

@@ -13,6 +13,7 @@ import { format, resolveConfig } from 'prettier';
 import { runExport, runIngest, runPurge, zipAvailable } from './bulk';
 import { readScenarios, runReadScenario, warmUpServer } from './listing';
 import { describeMachine } from './machine';
+import { runPageOpen } from './page-open';
 import { parseOptions, selected, UsageError, type BenchOptions, type Target } from './options';
 import { renderMarkdown, renderTable, type Report } from './report';
 import type { ResultRow, TargetResults } from './results';
@@ -83,6 +84,11 @@ async function benchTarget(
       } catch (error) {
         add(errorRow(scenario.id, scenario.label, error));
       }
+    }
+    try {
+      add(...(await runPageOpen(target, options, (id) => selected(options, id), log)));
+    } catch (error) {
+      add(errorRow('pageopen', 'page open (list + histogram + facets)', error));
     }
     if (runsBulk && selected(options, 'ingest')) {
       try {

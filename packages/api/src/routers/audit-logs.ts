@@ -343,11 +343,16 @@ export const auditLogsRouter = router({
 
 function countRequest(
   filter: EventFilter | undefined,
-  ctx: { principal: Principal; clock: () => Date },
+  ctx: { principal: Principal; clock: () => Date; eventsReadBudget: number },
 ): CountRequest {
   const parts = filterParts(filter ?? {}, ctx.clock());
   const tenantScope = tenantScopeOf(ctx.principal);
-  return { parts, tenantScope, conditions: partsConditions(parts, tenantScope) };
+  return {
+    parts,
+    tenantScope,
+    conditions: partsConditions(parts, tenantScope),
+    budget: ctx.eventsReadBudget,
+  };
 }
 
 export function isTimeZone(zone: string): boolean {

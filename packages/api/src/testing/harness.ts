@@ -9,6 +9,7 @@ import { TRPCError } from '@trpc/server';
 import * as yauzl from 'yauzl';
 
 import { ensureFirstAdmin } from '../bootstrap';
+import { EVENTS_READ_BUDGET } from '../data/event-counts';
 import { jobHandlers } from '../jobs/handlers';
 import { JobRunner, type JobRunnerOptions } from '../jobs/runner';
 import { createCaller } from '../root';
@@ -32,7 +33,7 @@ export interface Credentials {
  * called through the real tRPC router and context: every call resolves its credentials
  * the way an HTTP request does.
  */
-export async function createTestApp(options: { now?: Date } = {}) {
+export async function createTestApp(options: { now?: Date; eventsReadBudget?: number } = {}) {
   const store: AuditDb = await createTestDb();
   let now = options.now;
   const slept: number[] = [];
@@ -43,6 +44,7 @@ export async function createTestApp(options: { now?: Date } = {}) {
       slept.push(ms);
       return Promise.resolve();
     },
+    eventsReadBudget: options.eventsReadBudget ?? EVENTS_READ_BUDGET,
   };
   await ensureFirstAdmin(store.db, ADMIN_PASSWORD, deps.clock());
   const archiveDir = mkdtempSync(join(tmpdir(), 'audit-archives-'));
