@@ -114,7 +114,8 @@ function rollupStatements(view: View, range: { from: number; to: number }): stri
   const span = range.to - range.from;
   const facetGrain = view.span === null ? 'month' : span >= 2 * DAY ? 'day' : 'hour';
   const dimension = view.extra.userName ? 'userName' : '*';
-  const value = view.extra.userName ? ` AND value = ${sqlText(view.extra.userName)}` : '';
+  const value = (alias: string) =>
+    view.extra.userName ? ` AND ${alias}value = ${sqlText(view.extra.userName)}` : '';
   const inRange = (grain: string) =>
     `bucket >= date_trunc('${grain}', ${sqlTime(range.from)}, 'UTC') AND bucket <= ${sqlTime(range.to)}`;
   const binned =
@@ -123,7 +124,7 @@ function rollupStatements(view: View, range: { from: number; to: number }): stri
       : `date_bin('${bucket / 1000} seconds'::interval, bucket, timestamptz '2000-01-03 00:00Z')`;
   const histogram = `SELECT ${binned} AS start, status, sum(n) AS n FROM event_counts
     WHERE dimension = ${sqlText(dimension)} AND grain = '${histogramGrain}'
-      AND ${inRange(histogramGrain)}${value}
+      AND ${inRange(histogramGrain)}${value('')}
     GROUP BY 1, 2`;
   // Each field from its own rows; status from the totals (or from the filtered field's rows).
   const facetDims = view.extra.userName
@@ -135,7 +136,7 @@ function rollupStatements(view: View, range: { from: number; to: number }): stri
       FROM event_counts c
       CROSS JOIN LATERAL (VALUES (c.dimension, c.value), ('status', c.status::text)) AS x(facet, value)
       WHERE c.dimension IN (${facetDims.map(sqlText).join(', ')}) AND c.grain = '${facetGrain}'
-        AND ${inRange(facetGrain)}${value}
+        AND ${inRange(facetGrain)}${value('c.')}
         AND CASE WHEN x.facet = 'status' THEN c.dimension = ${sqlText(dimension)}
                  ELSE x.facet = c.dimension AND c.dimension <> '*' END
       GROUP BY 1, 2) AS ranked WHERE rank <= ${FACET_LIMIT}`;
