@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 
 import { EXPORT_COLUMNS } from '@audit/api';
-import { events, listEventPartitions, partitionName } from '@audit/db';
+import { events, forgetCountsBetween, listEventPartitions, partitionName } from '@audit/db';
 import { generateSeed } from '@audit/db/seed';
 import { EVENT_COPY_COLUMNS, eventCopyText, openCopy } from '@audit/db/seed/load';
 import { createAuditClient, type EventToRecord } from '@audit/sdk';
@@ -303,6 +303,11 @@ async function monthsWithRows(target: BenchTarget) {
   return withRows;
 }
 
+/** Untimed, after a direct DROP TABLE: the month's event counts go too, as a purge's would. */
+async function forgetMonthCounts(target: BenchTarget, month: { from: Date; to: Date }) {
+  await target.store.db.transaction((tx) => forgetCountsBetween(tx, month.from, month.to));
+}
+
 export async function runPurge(
   target: BenchTarget,
   log: (line: string) => void,
@@ -312,6 +317,7 @@ export async function runPurge(
   const oldest = months[0];
   if (oldest && months.length >= 5) {
     await target.exec(`DROP TABLE ${oldest.name}`);
+    await forgetMonthCounts(target, oldest);
     months = months.slice(1);
   }
   const [plain, archived, dropped] = months;
@@ -325,6 +331,7 @@ export async function runPurge(
   const directStarted = performance.now();
   await target.exec(`DROP TABLE ${dropped.name}`);
   const directMs = performance.now() - directStarted;
+  await forgetMonthCounts(target, dropped);
   if (partitionName(dropped.from) !== dropped.name) throw new Error('unexpected partition name');
 
   const row = (
