@@ -18,7 +18,7 @@ import {
 import { sql, type SQL } from 'drizzle-orm';
 
 import type { FilterPart } from './events';
-import { whereAll } from '../filters/sql';
+import { isPrefixPattern, whereAll } from '../filters/sql';
 import {
   bucketBoundaries,
   chooseBucket,
@@ -107,7 +107,7 @@ export function countFilterOf(
       } else if (isCountedField(key)) {
         const values = value as string[];
         // A prefix (`tenant.*`) is not a value the counts hold.
-        if (values.some((v) => v.endsWith('*'))) complete = false;
+        if (values.some((v) => isPrefixPattern(key, v))) complete = false;
         else if (!filter.field) filter.field = { name: key, values: [...new Set(values)] };
         else if (filter.field.name === key)
           filter.field.values = intersect(filter.field.values, values);
@@ -127,9 +127,9 @@ function dimensionOf(filter: CountFilter): CountDimension {
 
 // ---------------------------------------------------------------- SQL over the counts
 
+const END_OF_TIME = Date.parse('9999-12-31T23:59:59.999Z') + 1;
 /** An instant for SQL; past year 9999 (the end of a range without one) is `infinity`. */
 const iso = (ms: number) => (ms >= END_OF_TIME ? 'infinity' : new Date(ms).toISOString());
-const END_OF_TIME = Date.parse('9999-12-31T23:59:59.999Z') + 1;
 
 function inList(column: SQL, values: readonly string[]): SQL {
   if (values.length === 0) return sql`false`;
@@ -161,11 +161,8 @@ function piecesRelation(pieces: CountPiece[]): SQL {
   return sql`(VALUES ${sql.join(rows, sql`, `)}) AS p(i, grain, "from", "to", weight)`;
 }
 
-const dimensionList = (dimensions: readonly CountDimension[]) =>
-  inList(
-    sql`dimension`,
-    dimensions.map((d) => d),
-  );
+const dimensionIn = (alias: string, dimensions: readonly CountDimension[]) =>
+  inList(sql`${sql.identifier(alias)}.dimension`, dimensions);
 
 /**
  * `dimension, bucket, tenant, status, value, n, i, read` (i: the piece; read: 0): the
@@ -182,14 +179,14 @@ function countsWithin(
                WHERE false`;
   }
   const stored = whereAll([
-    sql`c.${dimensionList(dimensions)}`,
+    dimensionIn('c', dimensions),
     sql`c.grain = p.grain AND c.bucket >= p."from" AND c.bucket < p."to"`,
     ...countConditions('c', filter),
   ]);
   const first = pieces.reduce((min, p) => Math.min(min, p.from), Infinity);
   const last = pieces.reduce((max, p) => Math.max(max, p.to), -Infinity);
   const pending = whereAll([
-    sql`f.${dimensionList(dimensions)}`,
+    dimensionIn('f', dimensions),
     sql`f.bucket >= p."from" AND f.bucket < p."to"`,
     ...countConditions('f', filter),
   ]);
@@ -199,7 +196,9 @@ function countsWithin(
              FROM ${piecesRelation(pieces)}
              JOIN event_counts c ON ${stored}
              UNION ALL
-             SELECT f.dimension, f.bucket, f.tenant, f.status::text, f.value, f.n * p.weight, p.i, 0
+             -- A delta counts in its piece's bucket, like the stored row it will be added to.
+             SELECT f.dimension, date_trunc(p.grain::text, f.bucket, 'UTC'), f.tenant,
+                    f.status::text, f.value, f.n * p.weight, p.i, 0
              FROM ${piecesRelation(pieces)}
              JOIN (${finestCountsOf(deltas)}) AS f ON ${pending}`;
 }
@@ -333,21 +332,18 @@ async function countedBounds(
     sql`f.n > 0`,
     ...countConditions('f', filter),
   ]);
-  const [row] = await queryRows<{ first: string | null; last: string | null }>(
+  const epochMs = (instant: SQL) => sql`(extract(epoch FROM ${instant}) * 1000)::float8`;
+  const [row] = await queryRows<{ first: number | null; last: number | null }>(
     db,
-    sql`SELECT least(
+    sql`SELECT ${epochMs(sql`least(
                  (SELECT min(c.bucket) FROM event_counts c WHERE ${stored}),
-                 (SELECT min(f.bucket) FROM (${finestCountsOf(deltaEvents())}) AS f WHERE ${pending})
-               )::text AS first,
-               greatest(
+                 (SELECT min(f.bucket) FROM (${finestCountsOf(deltaEvents())}) AS f WHERE ${pending}))`)} AS first,
+               ${epochMs(sql`greatest(
                  (SELECT max(c.bucket) FROM event_counts c WHERE ${stored}),
-                 (SELECT max(f.bucket) FROM (${finestCountsOf(deltaEvents())}) AS f WHERE ${pending})
-               )::text AS last`,
+                 (SELECT max(f.bucket) FROM (${finestCountsOf(deltaEvents())}) AS f WHERE ${pending}))`)} AS last`,
   );
-  if (!row?.first || !row.last) return null;
-  const first = Date.parse(row.first.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
-  const last = Date.parse(row.last.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
-  return { from: new Date(first), to: new Date(grainNext(last, grain) - 1) };
+  if (row?.first == null || row.last == null) return null;
+  return { from: new Date(row.first), to: new Date(grainNext(row.last, grain) - 1) };
 }
 
 // ---------------------------------------------------------------- reading events within a budget

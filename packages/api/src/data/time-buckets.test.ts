@@ -74,7 +74,7 @@ describe('histogram buckets', () => {
         fc.constantFrom(60_000, 30 * 60_000, 3 * HOUR, DAY, 7 * DAY, 'month' as const),
         fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'),
         (from, span, size, zone) => {
-          const to = from + (size === 'month' ? span * 3 : Math.min(span, 500 * (size)));
+          const to = from + (size === 'month' ? span * 3 : Math.min(span, 500 * size));
           const bounds = bucketBoundaries(from, to, size, zone);
           expect(bounds[0]).toBeLessThanOrEqual(from);
           expect(bounds[1]).toBeGreaterThan(from);

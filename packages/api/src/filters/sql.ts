@@ -22,6 +22,11 @@ const PATTERN_COLUMNS = {
   objectName: events.objectName,
 } as const;
 
+/** Whether `value` of filter field `field` is a prefix match (`tenant.*`). */
+export function isPrefixPattern(field: string, value: string): boolean {
+  return field in PATTERN_COLUMNS && value.endsWith('*');
+}
+
 /** The expression the full-text index is built on (migrations/0000): must match it exactly. */
 export const descriptionDocument = sql`to_tsvector('simple', coalesce(${events.description}, ''))`;
 
