@@ -32,7 +32,7 @@ interface View {
   /** ms before the data's end; null: all time. */
   span: number | null;
   /** A filter beyond the range. */
-  extra: { userName?: string; description?: string };
+  extra: { userName?: string; status?: string; description?: string };
 }
 
 const VIEWS: View[] = [
@@ -115,7 +115,8 @@ function rollupStatements(view: View, range: { from: number; to: number }): stri
   const facetGrain = view.span === null ? 'month' : span >= 2 * DAY ? 'day' : 'hour';
   const dimension = view.extra.userName ? 'userName' : '*';
   const value = (alias: string) =>
-    view.extra.userName ? ` AND ${alias}value = ${sqlText(view.extra.userName)}` : '';
+    (view.extra.userName ? ` AND ${alias}value = ${sqlText(view.extra.userName)}` : '') +
+    (view.extra.status ? ` AND ${alias}status = ${sqlText(view.extra.status)}` : '');
   const inRange = (grain: string) =>
     `bucket >= date_trunc('${grain}', ${sqlTime(range.from)}, 'UTC') AND bucket <= ${sqlTime(range.to)}`;
   const binned =
@@ -157,6 +158,7 @@ function rollupStatements(view: View, range: { from: number; to: number }): stri
 function fullScanStatements(view: View, range: { from: number; to: number }): string[] {
   const conditions = [`occurred_at BETWEEN ${sqlTime(range.from)} AND ${sqlTime(range.to)}`];
   if (view.extra.userName) conditions.push(`user_name = ${sqlText(view.extra.userName)}`);
+  if (view.extra.status) conditions.push(`status = ${sqlText(view.extra.status)}`);
   if (view.extra.description) {
     conditions.push(
       `to_tsvector('simple', coalesce(description, '')) @@ websearch_to_tsquery('simple', ${sqlText(view.extra.description)})`,

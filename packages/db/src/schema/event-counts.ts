@@ -1,4 +1,13 @@
-import { bigint, pgEnum, pgTable, text, unique, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  pgEnum,
+  pgTable,
+  text,
+  unique,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 
 import { byteText, timestampMs } from './columns';
 import { events, eventStatus } from './events';
@@ -48,6 +57,10 @@ export const eventCounts = pgTable(
     unique('event_counts_key')
       .on(t.dimension, t.grain, t.bucket, t.tenant, t.status, t.value)
       .nullsNotDistinct(),
+    // A filter on a field's values reads only their rows (a user's, not every user's).
+    index('event_counts_value_idx')
+      .on(t.dimension, t.value, t.grain, t.bucket)
+      .where(sql`${t.value} IS NOT NULL`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "event_counts_value_idx" ON "event_counts" USING btree ("dimension","value","grain","bucket") WHERE "event_counts"."value" IS NOT NULL;
