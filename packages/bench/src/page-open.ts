@@ -41,6 +41,13 @@ const VIEWS: View[] = [
   { id: '7d', label: 'last 7 days (the default)', kind: 'range', span: 7 * DAY, extra: {} },
   { id: '24h', label: 'last 24 hours', kind: 'range', span: DAY, extra: {} },
   {
+    id: 'status',
+    label: 'status = failure, all time',
+    kind: 'field',
+    span: null,
+    extra: { status: 'failure' },
+  },
+  {
     id: 'user',
     label: 'user = john.doe, all time',
     kind: 'field',

@@ -187,7 +187,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     };
     exec = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
       (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
-    await sql`VACUUM (ANALYZE) events`;
+    await sql`VACUUM (ANALYZE) events, event_counts`;
     const started = await childServer(databaseUrl, archiveDir);
     const child = started.child;
     serverPid = child.pid ?? 0;
@@ -220,7 +220,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     };
     exec = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
       (await pglite.query<T>(text, params)).rows;
-    await pglite.exec('VACUUM ANALYZE events');
+    await pglite.exec('VACUUM ANALYZE events, event_counts');
     // PGlite is one process's: the server runs in this one, as `pnpm start` would run it.
     const server = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
     const background = startBackgroundWork({ store, archiveDir, pollMs: 50 });
