@@ -256,6 +256,18 @@ describe('an approximate answer says so', () => {
     expect(Date.parse(facets.basis.since!)).toBe(since);
   });
 
+  it('a rarer word is looked for over a longer stretch, still reading no more than the budget', async () => {
+    const everything = await app.admin.auditLogs.histogram({ filter: { q: '-zzzz' } });
+    const rarer = await app.admin.auditLogs.histogram({ filter: { q: 'alarm' } });
+    expect(rarer.basis.source).toBe('events');
+    expect(rarer.basis.eventsRead).toBeGreaterThan(0);
+    expect(rarer.basis.eventsRead).toBeLessThanOrEqual(BUDGET);
+    // About one event in twenty says "alarm": the planner's guess widens the window.
+    expect(rarer.basis.exact ? 0 : Date.parse(rarer.basis.since!)).toBeLessThan(
+      Date.parse(everything.basis.since!),
+    );
+  });
+
   it('range ends holding more events than the budget are estimated from their hours, and say so', async () => {
     const within = (a: number, b: number) => scanned.filter((e) => e.at >= a && e.at < b).length;
     // Two hours nine apart that hold more events than the budget together (the demo data

@@ -17,7 +17,7 @@ import {
 } from '@audit/db';
 import { sql, type SQL } from 'drizzle-orm';
 
-import type { FilterPart } from './events';
+import { plannedRows, type FilterPart } from './events';
 import { isPrefixPattern, whereAll } from '../filters/sql';
 import {
   bucketBoundaries,
@@ -46,6 +46,9 @@ import {
  * 2-core machine, so a view the counts cannot answer still opens within the page's budget.
  */
 export const EVENTS_READ_BUDGET = 10_000;
+
+/** How much wider than the budget a read's window may be when few of its events match. */
+const WIDEN_AT_MOST = 10;
 
 /** Where an answer came from, and whether it counts every matching event. */
 export interface CountBasis {
@@ -365,10 +368,11 @@ async function budgetWindowStart(
   filter: CountFilter,
   from: number,
   to: number,
-  budget: number,
+  /** The budget, given how many events the counts put in the whole range. */
+  budgetFor: (total: number) => Promise<number>,
 ): Promise<number> {
   const finest = finestGrain(dimensionOf(filter));
-  let remaining = budget;
+  let remaining: number | undefined;
   let start = from;
   let end = to + 1;
   let coarsest: CountGrain = 'month';
@@ -380,6 +384,7 @@ async function budgetWindowStart(
       ...pieces,
       ...edgeEstimates(edges, finest).map((p) => ({ ...p, weight: 1 })),
     ]);
+    remaining ??= await budgetFor(buckets.reduce((sum, bucket) => sum + bucket.n, 0));
     let crossing: CountedBucket | undefined;
     for (const bucket of buckets.sort((a, b) => b.from - a.from)) {
       if (bucket.n > remaining) {
@@ -530,11 +535,25 @@ async function newestEvents(
   to: number,
   columns: SQL,
 ): Promise<{ cte: SQL; windowStart: number }> {
-  const windowStart = await budgetWindowStart(db, filter, from, to, request.budget);
+  const notAfter = sql`${events.occurredAt} <= ${iso(to)}::timestamptz`;
+  const inRange = [sql`${events.occurredAt} >= ${iso(from)}::timestamptz`, notAfter];
+  // The events are read through an index on what the filter names, so a read costs about
+  // what it finds: a window with more events than the budget is fine if few match. The
+  // planner's guess of how few widens it, at most WIDEN_AT_MOST times (a guess wrong by
+  // more costs at most that many times the budget).
+  const expected = plannedRows(
+    db,
+    sql`SELECT 1 FROM ${events} WHERE ${whereAll([...request.conditions, ...inRange])}`,
+  );
+  expected.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+  const windowStart = await budgetWindowStart(db, filter, from, to, async (total) => {
+    const widen = Math.min(WIDEN_AT_MOST, Math.max(1, total / Math.max(await expected, 1)));
+    return Math.round(request.budget * widen);
+  });
   const where = whereAll([
     ...request.conditions,
     sql`${events.occurredAt} >= ${iso(windowStart)}::timestamptz`,
-    sql`${events.occurredAt} <= ${iso(to)}::timestamptz`,
+    notAfter,
   ]);
   return {
     windowStart,

@@ -377,7 +377,8 @@ export async function countEvents(
   return { total: Math.max(estimate, EXACT_COUNT_LIMIT + 1), totalIsEstimate: true };
 }
 
-async function plannedRows(db: Database, query: SQL): Promise<number> {
+/** The planner's estimate of the rows a query returns (reads none). */
+export async function plannedRows(db: Database, query: SQL): Promise<number> {
   const [row] = await queryRows<Record<string, unknown>>(db, sql`EXPLAIN (FORMAT JSON) ${query}`);
   const plan: unknown = row ? Object.values(row)[0] : undefined;
   const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [
