@@ -103,8 +103,9 @@ describe('histogram and facets from the event counts', () => {
         fc.array(eventArb, { minLength: 1, maxLength: 40 }),
         fc.integer({ min: 1, max: 4 }),
         fc.boolean(),
+        fc.boolean(),
         fc.array(queryArb, { minLength: 1, maxLength: 3 }),
-        async (generated, batches, compactBetween, queries) => {
+        async (generated, batches, compactBetween, retryMeanwhile, queries) => {
           // Each run has tenants of its own, so runs do not see each other's events.
           run++;
           const tenants = [0, 1, 2].map((t) => `run${run}-t${t}`);
@@ -119,23 +120,25 @@ describe('histogram and facets from the event counts', () => {
           const toSend = (events: typeof stored) =>
             events.map(({ offset: _o, tenant: _t, retried: _r, ...event }) => event);
 
-          // Batches of each tenant sent at once, then the retries, also at once.
-          const rounds = [stored, stored.filter((e) => e.retried)];
-          for (const [round, events] of rounds.entries()) {
-            await Promise.all(
-              tenants.flatMap((_, t) => {
-                const mine = events.filter((e) => e.tenant === t);
-                const size = Math.max(1, Math.ceil(mine.length / batches));
-                const calls = [];
-                for (let i = 0; i < mine.length; i += size) {
-                  calls.push(
-                    ingest[t]!.auditLogs.record({ events: toSend(mine.slice(i, i + size)) }),
-                  );
-                }
-                return calls;
-              }),
-            );
-            if (compactBetween && round === 0) await compactEventCounts(app.store.db);
+          const send = (events: typeof stored) =>
+            tenants.flatMap((_, t) => {
+              const mine = events.filter((e) => e.tenant === t);
+              const size = Math.max(1, Math.ceil(mine.length / batches));
+              const calls = [];
+              for (let i = 0; i < mine.length; i += size) {
+                const batch = toSend(mine.slice(i, i + size));
+                calls.push(ingest[t]!.auditLogs.record({ events: batch }));
+              }
+              return calls;
+            });
+          const retries = stored.filter((e) => e.retried);
+          if (retryMeanwhile) {
+            // Every batch at once, the retries racing their originals.
+            await Promise.all([...send(stored), ...send(retries)]);
+          } else {
+            await Promise.all(send(stored));
+            if (compactBetween) await compactEventCounts(app.store.db);
+            await Promise.all(send(retries));
           }
 
           const scanned = (await scanEvents(app)).filter((e) => tenants.includes(e.tenant));
