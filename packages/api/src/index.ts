@@ -8,3 +8,4 @@ export { JobRunner, type JobRunnerOptions } from './jobs/runner';
 export { jobHandlers } from './jobs/handlers';
 export { SORT_FIELDS, type SortField } from './data/events';
 export { EXPORT_COLUMNS } from './archive/archive';
+export { SERVER_HEAP_LIMIT_MB } from './heap';

@@ -270,6 +270,7 @@ export async function runExport(
       target: target.kind === 'pg' ? `${met ? 'met' : 'missed'} (${asked})` : '',
       note:
         `${formatMs(oursMs)} (request to download; the job itself ${formatMs(jobMs)}, ${(statSync(oursFile).size / MB).toFixed(0)} MB zip) vs ${formatMs(directMs)} (${(statSync(directFile).size / MB).toFixed(0)} MB)` +
+        `; server V8 heap limit ${formatCount(target.serverHeapLimitMb)} MB` +
         (target.kind === 'pglite' ? '; RSS is the whole process (server and PGlite share it)' : ''),
     };
     return { row, memory: { rows, rssGrowthMb: rssGrowth } };
