@@ -11,3 +11,4 @@ export { startBackgroundWork, type BackgroundOptions } from './jobs/background';
 export { SORT_FIELDS, type SortField } from './data/events';
 export { chooseBucket } from './data/time-buckets';
 export { EXPORT_COLUMNS } from './archive/archive';
+export { SERVER_HEAP_LIMIT_MB } from './heap';

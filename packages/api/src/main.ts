@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 
 import { createDb } from '@audit/db';
 
 import { ensureFirstAdmin } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { heapLimitWarning } from './heap';
 import { startBackgroundWork } from './jobs/background';
 import { ensureRetentionJob } from './jobs/retention';
 import { buildServer } from './server';
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
   // The SPA `pnpm start` built (packages/web/dist), found beside this package.
   const webDir = resolve(import.meta.dirname, '../../web/dist');
   const app = await buildServer({ config, store, archiveDir, webDir });
+  const heapWarning = heapLimitWarning(getHeapStatistics().heap_size_limit);
+  if (heapWarning) app.log.warn(heapWarning);
   const background = startBackgroundWork({
     store,
     archiveDir,

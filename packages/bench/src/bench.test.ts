@@ -49,6 +49,13 @@ describe('pnpm bench options', () => {
       pgliteEvents: 1_000_000,
       out: DEFAULT_OUT,
     });
+    expect(parseOptions([], {}, tmp).exportRows).toEqual([1_000_000, 5_000_000]);
+    expect(
+      parseOptions(['--export-rows', '5,000,000', '--export-rows', '1_000_000'], {}, tmp)
+        .exportRows,
+    ).toEqual([1_000_000, 5_000_000]);
+    expect(parseOptions(['--export-rows', '300'], {}, tmp).exportRows).toEqual([300]);
+    expect(() => parseOptions(['--export-rows', '0'], {}, tmp)).toThrow(/--export-rows/);
     expect(() => parseOptions(['--db', 'mysql'], {}, tmp)).toThrow(/--db: expected pg, pglite/);
     expect(() => parseOptions(['--events', '0'], {}, tmp)).toThrow(/--events/);
   });
@@ -80,7 +87,8 @@ describe('pnpm bench --quick', () => {
       ...readScenarios({ cursorPage: 20 }).map((s) => s.id),
       ...PAGE_OPEN_IDS,
       'ingest',
-      'export',
+      'export.2000',
+      'export.5000',
       'purge.plain',
       'purge.archived',
     ];

@@ -10,13 +10,14 @@ import { dirname, join } from 'node:path';
 
 import { format, resolveConfig } from 'prettier';
 
-import { runExport, runIngest, runPurge, zipAvailable } from './bulk';
+import { runExport, runIngest, runPurge, zipAvailable, type ExportMemory } from './bulk';
 import { readScenarios, runReadScenario, warmUpServer } from './listing';
 import { describeMachine } from './machine';
 import { runPageOpen } from './page-open';
 import { parseOptions, selected, UsageError, type BenchOptions, type Target } from './options';
 import { renderMarkdown, renderTable, type Report } from './report';
 import type { ResultRow, TargetResults } from './results';
+import { formatCount } from './stats';
 import { setUpTarget } from './target';
 
 /** The markdown as the repository's prettier writes it, so that the committed file passes format:check. */
@@ -97,11 +98,19 @@ async function benchTarget(
         add(errorRow('ingest', 'ingest through the SDK vs COPY', error));
       }
     }
-    if (runsBulk && selected(options, 'export')) {
-      try {
-        add(await runExport(target, options, log));
-      } catch (error) {
-        add(errorRow('export', 'export to zipped CSV vs COPY → zip', error));
+    if (runsBulk) {
+      // Smallest first: each larger export is held to the smallest one's memory growth.
+      let smallest: ExportMemory | null = null;
+      for (const rows of options.exportRows) {
+        const id = `export.${rows}`;
+        if (!selected(options, id)) continue;
+        try {
+          const { row, memory } = await runExport(target, rows, smallest, log);
+          smallest ??= memory;
+          add(row);
+        } catch (error) {
+          add(errorRow(id, `export ${formatCount(rows)} rows to zipped CSV vs COPY → zip`, error));
+        }
       }
     }
     if (runsBulk && selected(options, 'purge')) {

@@ -19,8 +19,11 @@ export interface BenchOptions {
   scenarios: string[] | null;
   /** Events recorded through the SDK, and COPYed, in the ingest scenario. */
   ingestEvents: number;
-  /** Rows exported in the export scenario. */
-  exportRows: number;
+  /**
+   * Sizes of the export scenario, smallest first: one export each, and every larger one must
+   * grow the server's memory no more than the smallest did (memory flat whatever the size).
+   */
+  exportRows: number[];
   /** The page the cursor scenario reads (1 000 in the full run). */
   cursorPage: number;
   quick: boolean;
@@ -55,7 +58,9 @@ const USAGE = `pnpm bench [options]
                         histogram, facets, pageopen, pageopen.all, ingest, export, purge)
   --runs N              timed runs of each list scenario and side (default 30; --quick 3)
   --ingest-events N     events recorded through the SDK and COPYed (default 1,000,000)
-  --export-rows N       rows exported (default 1,000,000)
+  --export-rows N       rows exported; repeat it to export several sizes, each larger one
+                        checked to grow the server's memory no more than the smallest
+                        (default 1,000,000 and 5,000,000; --quick 2,000 and 5,000)
   --quick               small sizes for a smoke run (a few minutes at most)
   --out FILE            markdown results (default packages/bench/RESULTS.md; --quick: a temp file)
   --json FILE           also write the results as JSON
@@ -83,6 +88,12 @@ function count(name: string, text: string | undefined, fallback: number): number
   return value;
 }
 
+/** --export-rows, given any number of times: distinct sizes, smallest first. */
+function exportSizes(texts: string[] | undefined, fallback: number[]): number[] {
+  const sizes = texts?.map((text) => count('export-rows', text, 0)) ?? fallback;
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
 export function parseOptions(
   argv: string[],
   env: Record<string, string | undefined>,
@@ -100,7 +111,7 @@ export function parseOptions(
       scenario: { type: 'string' },
       runs: { type: 'string' },
       'ingest-events': { type: 'string' },
-      'export-rows': { type: 'string' },
+      'export-rows': { type: 'string', multiple: true },
       'cursor-page': { type: 'string' },
       'budget-ms': { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -145,7 +156,7 @@ export function parseOptions(
     scenarioBudgetMs: count('budget-ms', values['budget-ms'], quick ? 5_000 : 20_000),
     scenarios,
     ingestEvents: count('ingest-events', values['ingest-events'], quick ? 2_000 : 1_000_000),
-    exportRows: count('export-rows', values['export-rows'], quick ? 5_000 : 1_000_000),
+    exportRows: exportSizes(values['export-rows'], quick ? [2_000, 5_000] : [1_000_000, 5_000_000]),
     cursorPage: count('cursor-page', values['cursor-page'], quick ? 20 : 1_000),
     quick,
     // A smoke run never overwrites the committed results.

@@ -90,7 +90,8 @@ export function renderMarkdown(report: Report): string {
   );
   out.push(
     '- **targets** (issue 7): on PostgreSQL every list scenario p95 ≤ 2 × direct p95 + 2 ms; ' +
-      'ingest ≥ 50 % of COPY; export ≥ 50 % of COPY → zip with server RSS growth ≤ 100 MB; purge ' +
+      'ingest ≥ 50 % of COPY; export ≥ 50 % of COPY → zip with server RSS growth ≤ 100 MB, and ' +
+      'a larger export growing it no more than the smallest did (give or take 10 MB); purge ' +
       'of a month < 1 s without archive; on PGlite every list scenario p95 ≤ 250 ms.',
   );
   out.push(

@@ -1,8 +1,11 @@
 /**
- * The API server in its own process, as `pnpm start` runs it (minus the retention schedule,
- * which would purge the benchmark's old months): the export scenario measures its memory.
- * Started by the benchmark with DATABASE_URL and ARCHIVE_DIR; answers `{ url }` over IPC.
+ * The API server in its own process, as `pnpm start` runs it (its heap limit included, minus
+ * the retention schedule, which would purge the benchmark's old months): the export scenario
+ * measures its memory. Started by the benchmark with DATABASE_URL and ARCHIVE_DIR; answers
+ * `{ url, heapLimitMb }` over IPC.
  */
+import { getHeapStatistics } from 'node:v8';
+
 import { buildServer, startBackgroundWork } from '@audit/api';
 import { createDb } from '@audit/db';
 
@@ -28,7 +31,7 @@ const background = startBackgroundWork({
   },
 });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
-process.send?.({ url });
+process.send?.({ url, heapLimitMb: getHeapStatistics().heap_size_limit / (1024 * 1024) });
 
 process.on('message', (message) => {
   if (message !== 'stop') return;

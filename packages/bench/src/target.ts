@@ -2,8 +2,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 
-import { buildServer, ensureFirstAdmin, startBackgroundWork } from '@audit/api';
+import {
+  buildServer,
+  ensureFirstAdmin,
+  SERVER_HEAP_LIMIT_MB,
+  startBackgroundWork,
+} from '@audit/api';
 import { createDb, parsePgTimestamp, type AuditDb } from '@audit/db';
 import { loadSeed } from '@audit/db/seed/load';
 import type { PGlite } from '@electric-sql/pglite';
@@ -31,6 +37,8 @@ export interface BenchTarget {
   token: string;
   /** The server process, for its memory (the benchmark's own process for PGlite). */
   serverPid: number;
+  /** That process's V8 heap limit (`heap_size_limit`), in MB: it decides how far garbage grows. */
+  serverHeapLimitMb: number;
   archiveDir: string;
   events: number;
   /** When the generated events end. */
@@ -66,17 +74,19 @@ export interface TargetSetup {
 function childServer(
   databaseUrl: string,
   archiveDir: string,
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: ChildProcess; url: string; heapLimitMb: number }> {
   const child = fork(new URL('./server-child.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
+    // The heap limit packages/api's start script gives the server.
+    execArgv: [`--max-old-space-size=${SERVER_HEAP_LIMIT_MB}`, '--import', 'tsx'],
     cwd: new URL('..', import.meta.url).pathname,
     env: { ...process.env, DATABASE_URL: databaseUrl, ARCHIVE_DIR: archiveDir },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (message: { url?: string }) => {
-      if (message.url) resolve({ child, url: message.url });
-      else reject(new Error('server child sent no url'));
+    child.once('message', (message: { url?: string; heapLimitMb?: number }) => {
+      if (message.url && message.heapLimitMb)
+        resolve({ child, url: message.url, heapLimitMb: message.heapLimitMb });
+      else reject(new Error('server child sent no url and heap limit'));
     });
     child.once('exit', (code) => {
       reject(new Error(`server child exited with ${code} before listening`));
@@ -164,6 +174,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
   let exec: BenchTarget['exec'];
   let raw: BenchTarget['raw'];
   let serverPid: number;
+  let serverHeapLimitMb: number;
   let base: string;
   let stopServer: () => Promise<void>;
 
@@ -191,6 +202,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     const started = await childServer(databaseUrl, archiveDir);
     const child = started.child;
     serverPid = child.pid ?? 0;
+    serverHeapLimitMb = started.heapLimitMb;
     base = started.url;
     stopServer = async () => {
       if (child.exitCode !== null) return;
@@ -226,6 +238,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     const background = startBackgroundWork({ store, archiveDir, pollMs: 50 });
     base = await server.listen({ port: 0, host: '127.0.0.1' });
     serverPid = process.pid;
+    serverHeapLimitMb = getHeapStatistics().heap_size_limit / (1024 * 1024);
     stopServer = async () => {
       await server.close();
       await background.stop();
@@ -252,6 +265,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     admin: adminSession,
     token: secret,
     serverPid,
+    serverHeapLimitMb,
     archiveDir,
     events: loaded.events,
     end,
