@@ -13,6 +13,7 @@ import { format, resolveConfig } from 'prettier';
 import { runExport, runIngest, runPurge, zipAvailable } from './bulk';
 import { readScenarios, runReadScenario, warmUpServer } from './listing';
 import { describeMachine } from './machine';
+import { runPgliteMemory } from './memory';
 import { parseOptions, selected, UsageError, type BenchOptions, type Target } from './options';
 import { renderMarkdown, renderTable, type Report } from './report';
 import type { ResultRow, TargetResults } from './results';
@@ -106,7 +107,16 @@ async function benchTarget(
       }
     }
   } finally {
-    await target.close(options.keep);
+    await target.close(options.keep, async (pgliteDataDir) => {
+      // PGlite's footprint: the server in its own process, on a fresh data directory and on this one.
+      if (kind !== 'pglite' || !selected(options, 'memory')) return;
+      try {
+        const loaded = pgliteDataDir ? { dataDir: pgliteDataDir, events: target.events } : null;
+        add(...(await runPgliteMemory(options, loaded, log)));
+      } catch (error) {
+        add(errorRow('memory', 'PGlite server memory', error));
+      }
+    });
   }
   return results;
 }
