@@ -55,18 +55,23 @@ export interface CreateDbOptions {
 }
 
 /**
- * PGlite's memory: every setting that sizes it, in one place. Its postgres runs inside WASM
- * linear memory, which never shrinks and whose every touched page stays resident, so what
- * postgres allocates once (its buffer pool, a sort, an index build) is held until exit.
- * Measured with the server on a 2-core machine (`pnpm bench --scenario memory`):
- * PGlite's defaults idled at ~410 MB RSS after a restart and ~890 MB after a first start
- * (peak ~950 MB); with these, see PGLITE_OPTIONS and initPgliteDataDir.
+ * PGlite's memory, all in one place (issue "[1/7] The first screen at any size", PGlite
+ * footprint; checked by `pnpm bench --db pglite --scenario memory`). Its postgres lives in a
+ * WASM linear memory that never shrinks (128 MB at least, the module's minimum), and every page
+ * of it that postgres touches stays resident. With PGlite's defaults the server idled at
+ * ~395 MB RSS on 200 k events and ~780 MB after a first start (peak ~930 MB): shared_buffers
+ * (128 MB, zeroed at start, so all resident) and what initdb left behind (initPgliteDataDir).
+ * Now ~240-270 MB idle, WASM resident ~40 MB instead of ~190 MB. The rest is not PGlite's own:
+ * Node and tsx ~75 MB (and ~45 MB more for tsx to load PGlite's 1 MB bundle), the app's JS heap,
+ * V8's compiled WASM and what its optimising compiler leaves behind (40-80 MB).
  */
 const PGLITE_SETTINGS = [
-  // Default 128 MB (initdb's pick), allocated and zeroed at start inside the WASM memory, so
-  // all of it is resident: -110 MB RSS idle. The data files are read through the OS page
-  // cache, so a smaller pool costs little on lists at 1 M events (bench: same p95 within noise).
-  'shared_buffers=16MB',
+  // Default 128 MB. Data files are read through the OS page cache, so at 200 k events lists,
+  // histogram and facets ran as fast with 24 MB or 32 MB (within noise) and batches of 1 000
+  // events ~15 % slower; 16 MB slowed those batches and full-text lists by ~40 %. work_mem and
+  // maintenance_work_mem keep their defaults: sorts and index builds work per monthly
+  // partition and stayed far below them.
+  'shared_buffers=24MB',
 ];
 
 /** PGlite creation options derived from PGLITE_SETTINGS (initdb writes them into postgresql.conf too). */
