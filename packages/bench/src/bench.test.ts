@@ -91,6 +91,17 @@ describe('pnpm bench --quick', () => {
       'export.5000',
       'purge.plain',
       'purge.archived',
+      // PGlite's footprint: the server in its own process (PGlite only).
+      ...(db === 'pglite'
+        ? [
+            'first.peak',
+            'first.idle',
+            'first.requests',
+            'loaded.peak',
+            'loaded.idle',
+            'loaded.requests',
+          ].map((id) => `memory.${id}`)
+        : []),
     ];
     expect(rows.map((r) => r.id)).toEqual(expected);
     for (const row of rows) {

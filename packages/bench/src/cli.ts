@@ -13,6 +13,7 @@ import { format, resolveConfig } from 'prettier';
 import { runExport, runIngest, runPurge, zipAvailable, type ExportMemory } from './bulk';
 import { readScenarios, runReadScenario, warmUpServer } from './listing';
 import { describeMachine } from './machine';
+import { runPgliteMemory } from './memory';
 import { runPageOpen } from './page-open';
 import { parseOptions, selected, UsageError, type BenchOptions, type Target } from './options';
 import { renderMarkdown, renderTable, type Report } from './report';
@@ -121,7 +122,16 @@ async function benchTarget(
       }
     }
   } finally {
-    await target.close(options.keep);
+    await target.close(options.keep, async (pgliteDataDir) => {
+      // PGlite's footprint: the server in its own process, on a fresh data directory and on this one.
+      if (kind !== 'pglite' || !selected(options, 'memory')) return;
+      try {
+        const loaded = pgliteDataDir ? { dataDir: pgliteDataDir, events: target.events } : null;
+        add(...(await runPgliteMemory(options, loaded, log)));
+      } catch (error) {
+        add(errorRow('memory', 'PGlite server memory', error));
+      }
+    });
   }
   return results;
 }

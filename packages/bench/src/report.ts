@@ -95,6 +95,12 @@ export function renderMarkdown(report: Report): string {
       'of a month < 1 s without archive; on PGlite every list scenario p95 ≤ 250 ms.',
   );
   out.push(
+    '- **PGlite server memory** (issue 1, PGlite footprint): the real server (`main.ts`, as ' +
+      '`pnpm start` runs it) in its own process, first on an empty data directory (initdb in a ' +
+      'child process, migrations), then on the loaded one: peak RSS while it starts, and RSS ' +
+      'once idle, after its start and after a round of requests (target ≤ 300 MB).',
+  );
+  out.push(
     '- The data: the demo generator (`@audit/db/seed`) over ' +
       `${options.days} days ending at the run's start, ${options.tenants} tenants, loaded by ` +
       'the seed loader, then `VACUUM (ANALYZE) events`. Ingest adds its events (and the COPY ' +

@@ -57,7 +57,11 @@ export interface BenchTarget {
   /** Plain SQL on the direct connection (setup and the direct side of bulk scenarios). */
   exec<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   raw: { driver: 'postgres'; sql: postgres.Sql } | { driver: 'pglite'; pglite: PGlite };
-  close(keep: boolean): Promise<void>;
+  /**
+   * `afterClose` runs once the database is closed and before its files go: it gets PGlite's
+   * data directory (null on PostgreSQL), which another process may then open.
+   */
+  close(keep: boolean, afterClose?: (pgliteDataDir: string | null) => Promise<void>): Promise<void>;
 }
 
 export interface TargetSetup {
@@ -109,6 +113,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
   let store: AuditDb;
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
+  let pgliteDataDir: string | null = null;
   if (kind === 'pg') {
     const name = setup.reuseDb ?? `audit_bench_${process.pid}`;
     const onServer = async (statement: string) => {
@@ -131,6 +136,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     store = await createDb({ databaseUrl, logger: capture, maxConnections: 8 });
   } else {
     const dataDir = mkdtempSync(join(tmpdir(), 'audit-bench-pglite-'));
+    pgliteDataDir = dataDir;
     cleanups.push(() => {
       rmSync(dataDir, { recursive: true, force: true });
       return Promise.resolve();
@@ -278,10 +284,11 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     explain,
     exec,
     raw,
-    async close(keep) {
+    async close(keep, afterClose) {
       await stopServer();
       await captureServer.close();
       await store.close();
+      await afterClose?.(pgliteDataDir);
       for (const cleanup of cleanups) await cleanup().catch(() => undefined);
       if (dropDatabase && !keep && !setup.reuseDb) await dropDatabase();
     },
