@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 
 import { format, resolveConfig } from 'prettier';
 
+import { browserMissing, prepareWebDir, runBrowserScenario } from './browser';
 import { runExport, runIngest, runPurge, zipAvailable } from './bulk';
 import { readScenarios, runReadScenario, warmUpServer } from './listing';
 import { describeMachine } from './machine';
@@ -40,6 +41,9 @@ async function benchTarget(
   publish: (results: TargetResults) => void,
 ): Promise<TargetResults> {
   const events = kind === 'pg' ? options.events : options.pgliteEvents;
+  // The browser scenario needs the server to serve the SPA.
+  const runsBrowser = selected(options, 'browser') && !browserMissing(options);
+  const web = runsBrowser ? await prepareWebDir(log) : null;
   const target = await setUpTarget({
     kind,
     events,
@@ -47,7 +51,11 @@ async function benchTarget(
     tenants: options.tenants,
     pgUrl: options.pgUrl,
     reuseDb: kind === 'pg' ? options.reuseDb : null,
+    webDir: web?.dir ?? null,
     log,
+  }).catch(async (error: unknown) => {
+    await web?.remove();
+    throw error;
   });
   const results: TargetResults = {
     target: kind,
@@ -84,6 +92,13 @@ async function benchTarget(
         add(errorRow(scenario.id, scenario.label, error));
       }
     }
+    if (selected(options, 'browser')) {
+      try {
+        add(...(await runBrowserScenario(target, options, log)));
+      } catch (error) {
+        add(errorRow('browser', 'browser: first screen of the default view', error));
+      }
+    }
     if (runsBulk && selected(options, 'ingest')) {
       try {
         add(await runIngest(target, options, log));
@@ -107,6 +122,7 @@ async function benchTarget(
     }
   } finally {
     await target.close(options.keep);
+    await web?.remove();
   }
   return results;
 }

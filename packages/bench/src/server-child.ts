@@ -1,7 +1,8 @@
 /**
  * The API server in its own process, as `pnpm start` runs it (minus the retention schedule,
  * which would purge the benchmark's old months): the export scenario measures its memory.
- * Started by the benchmark with DATABASE_URL and ARCHIVE_DIR; answers `{ url }` over IPC.
+ * Started by the benchmark with DATABASE_URL and ARCHIVE_DIR (and WEB_DIR, the SPA to serve);
+ * answers `{ url }` over IPC.
  */
 import { buildServer, JobRunner, jobHandlers } from '@audit/api';
 import { createDb } from '@audit/db';
@@ -14,7 +15,13 @@ if (!databaseUrl || !archiveDir) {
 }
 
 const store = await createDb({ databaseUrl });
-const app = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
+const app = await buildServer({
+  config: { LOG_LEVEL: 'error' },
+  store,
+  archiveDir,
+  // The built SPA, for the browser scenario.
+  webDir: process.env.WEB_DIR,
+});
 // Polls often, so that a job's pick-up does not hide how long it runs.
 const runner = new JobRunner({
   store,

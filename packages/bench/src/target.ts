@@ -60,17 +60,25 @@ export interface TargetSetup {
   pgUrl: string;
   /** PostgreSQL: use this existing benchmark database (kept by --keep) instead of loading one. */
   reuseDb: string | null;
+  /** The built SPA for the server to serve (the browser scenario), if any. */
+  webDir?: string | null;
   log: (line: string) => void;
 }
 
 function childServer(
   databaseUrl: string,
   archiveDir: string,
+  webDir: string | null | undefined,
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(new URL('./server-child.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
     cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, DATABASE_URL: databaseUrl, ARCHIVE_DIR: archiveDir },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      ARCHIVE_DIR: archiveDir,
+      ...(webDir ? { WEB_DIR: webDir } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -188,7 +196,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     exec = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
       (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
     await sql`VACUUM (ANALYZE) events`;
-    const started = await childServer(databaseUrl, archiveDir);
+    const started = await childServer(databaseUrl, archiveDir, setup.webDir);
     const child = started.child;
     serverPid = child.pid ?? 0;
     base = started.url;
@@ -222,7 +230,12 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
       (await pglite.query<T>(text, params)).rows;
     await pglite.exec('VACUUM ANALYZE events');
     // PGlite is one process's: the server runs in this one, as `pnpm start` would run it.
-    const server = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
+    const server = await buildServer({
+      config: { LOG_LEVEL: 'error' },
+      store,
+      archiveDir,
+      webDir: setup.webDir ?? undefined,
+    });
     const runner = new JobRunner({ store, handlers: jobHandlers(archiveDir), pollMs: 50 });
     runner.start();
     base = await server.listen({ port: 0, host: '127.0.0.1' });
