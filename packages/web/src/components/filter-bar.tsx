@@ -1,20 +1,24 @@
 import { EVENT_STATUSES } from '@audit/db/values';
-import { Button, Group, MultiSelect, Select, SimpleGrid, TagsInput } from '@mantine/core';
-import { DateTimePicker } from '@mantine/dates';
-import { useMemo } from 'react';
+import { Button, Group, MultiSelect, Select, SimpleGrid, Skeleton, TagsInput } from '@mantine/core';
+import { lazy, Suspense, useMemo } from 'react';
 
 import {
   activeFilterCount,
   clearFilters,
   RANGE_PRESETS,
+  rangeOf,
   withFilter,
   withPreset,
   type FilterKey,
   type LogsSearch,
-  type RangePreset,
+  type RangeChoice,
 } from '../lib/logs-search';
-import { allTimeZones, isoToWallClock, offsetLabel, wallClockToIso } from '../lib/time';
+import { allTimeZones, offsetLabel } from '../lib/time';
 import { STATUS_LABELS } from './status-badge';
+
+const CustomRangeInputs = lazy(() =>
+  import('./custom-range-inputs').then((m) => ({ default: m.CustomRangeInputs })),
+);
 
 interface FilterBarProps {
   search: LogsSearch;
@@ -32,7 +36,7 @@ const TEXT_FILTERS: { key: Exclude<FilterKey, 'status'>; label: string; placehol
 
 export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
   const zones = useMemo(() => allTimeZones().map((zone) => ({ value: zone, label: zone })), []);
-  const rangeValue = search.from || search.to ? 'custom' : (search.range ?? 'all');
+  const rangeValue = rangeOf(search);
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
@@ -71,8 +75,8 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
         label="Time range"
         w={170}
         data={[
-          { value: 'all', label: 'All time' },
           ...Object.entries(RANGE_PRESETS).map(([value, { label }]) => ({ value, label })),
+          { value: 'all', label: 'All time' },
           { value: 'custom', label: 'Custom' },
         ]}
         value={rangeValue}
@@ -81,40 +85,22 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
           if (value === 'custom') {
             const from = new Date(Date.now() - RANGE_PRESETS['24h'].ms).toISOString();
             onChange(withFilter(search, { range: undefined, from, to: undefined }));
-          } else {
-            onChange(withPreset(search, value === 'all' ? undefined : (value as RangePreset)));
+          } else if (value) {
+            onChange(withPreset(search, value as RangeChoice));
           }
         }}
       />
       {rangeValue === 'custom' && (
-        <>
-          <DateTimePicker
-            label={`From (${timeZone})`}
-            w={200}
-            withSeconds
-            clearable
-            valueFormat="YYYY-MM-DD HH:mm:ss"
-            value={search.from ? isoToWallClock(search.from, timeZone) : null}
-            onChange={(value) => {
-              onChange(
-                withFilter(search, { from: value ? wallClockToIso(value, timeZone) : undefined }),
-              );
-            }}
-          />
-          <DateTimePicker
-            label={`To (${timeZone})`}
-            w={200}
-            withSeconds
-            clearable
-            valueFormat="YYYY-MM-DD HH:mm:ss"
-            value={search.to ? isoToWallClock(search.to, timeZone) : null}
-            onChange={(value) => {
-              onChange(
-                withFilter(search, { to: value ? wallClockToIso(value, timeZone) : undefined }),
-              );
-            }}
-          />
-        </>
+        <Suspense
+          fallback={
+            <>
+              <Skeleton w={200} h={36} />
+              <Skeleton w={200} h={36} />
+            </>
+          }
+        >
+          <CustomRangeInputs search={search} timeZone={timeZone} onChange={onChange} />
+        </Suspense>
       )}
       <Select
         label="Time zone"

@@ -1,68 +1,78 @@
-import { Button, Group, Stack, Title } from '@mantine/core';
+import { Button, Group, Skeleton, Stack, Title } from '@mantine/core';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 
-import { EventDrawer } from '../components/event-drawer';
-import { EventsHistogram } from '../components/events-histogram';
 import { EventsTable } from '../components/events-table';
-import { ExportDialog } from '../components/export-dialog';
-import { FacetsPanel, FACETS } from '../components/facets-panel';
+import { FacetsPanel } from '../components/facets-panel';
 import { FilterBar } from '../components/filter-bar';
-import { PurgeDialog } from '../components/purge-dialog';
-import { SearchBar, searchQueryError } from '../components/search-bar';
+import { SearchBar } from '../components/search-bar';
+import {
+  facetsInput,
+  histogramInput,
+  listInput,
+  queryIsValid as isValidQuery,
+} from '../lib/logs-queries';
 import {
   addFilterValue,
-  DEFAULT_PAGE_SIZE,
   searchToFilter,
   withFilter,
   withRange,
   withSortToggled,
   type LogsSearch,
 } from '../lib/logs-search';
-import { useIsAdmin } from '../lib/session';
+import { useSessionIfKnown } from '../lib/session';
 import { viewerTimeZone } from '../lib/time';
 import { logsRoute } from '../router';
 import { trpc } from '../trpc';
 
+// The table renders without these: the chart library, the detail drawer with its diff, and
+// the dialogs (with their date pickers) load on their own. The histogram's chunk is
+// modulepreloaded by index.html (vite.config.ts), so it arrives with the page's data.
+const EventsHistogram = lazy(() =>
+  import('../components/events-histogram').then((m) => ({ default: m.EventsHistogram })),
+);
+const EventDrawer = lazy(() =>
+  import('../components/event-drawer').then((m) => ({ default: m.EventDrawer })),
+);
+const ExportDialog = lazy(() =>
+  import('../components/export-dialog').then((m) => ({ default: m.ExportDialog })),
+);
+const PurgeDialog = lazy(() =>
+  import('../components/purge-dialog').then((m) => ({ default: m.PurgeDialog })),
+);
+
 export function LogsPage() {
   const search = logsRoute.useSearch();
+  // When the route's loader anchored preset ranges ("last 7 days"), and started the requests.
+  const { now } = logsRoute.useLoaderData();
   const navigate = useNavigate({ from: logsRoute.fullPath });
-  const isAdmin = useIsAdmin();
+  // Purge appears once the sign-in check says this is an admin; the rest does not wait.
+  const isAdmin = useSessionIfKnown()?.role === 'admin';
   const [dialog, setDialog] = useState<'export' | 'purge' | null>(null);
+  // The drawer, once opened, stays mounted so that it can slide out when closed.
+  const [drawerUsed, setDrawerUsed] = useState(search.event !== undefined);
+  if (search.event !== undefined && !drawerUsed) setDrawerUsed(true);
   const timeZone = search.tz ?? viewerTimeZone();
   const go = (next: LogsSearch) => {
     void navigate({ search: next });
   };
 
-  // A preset range ("last 24 hours") is anchored when the filters change, not on every page turn.
-  const filterKey = JSON.stringify({
-    ...search,
-    cursor: undefined,
-    event: undefined,
-    at: undefined,
-  });
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- filterKey stands for search's filter fields
-  const filter = useMemo(() => searchToFilter(search, Date.now()), [filterKey]);
-  const queryIsValid = !search.q || searchQueryError(search.q) === null;
+  const filter = useMemo(() => searchToFilter(search, now), [search, now]);
+  const queryIsValid = isValidQuery(search);
 
-  const list = trpc.auditLogs.list.useQuery(
-    {
-      filter,
-      ...(search.sort ? { sort: { field: search.sort, direction: search.dir ?? 'desc' } } : {}),
-      limit: search.limit ?? DEFAULT_PAGE_SIZE,
-      ...(search.cursor ? { cursor: search.cursor } : {}),
-    },
-    { enabled: queryIsValid, placeholderData: keepPreviousData },
-  );
-  const histogram = trpc.auditLogs.histogram.useQuery(
-    { filter, buckets: 60, timeZone },
-    { enabled: queryIsValid, placeholderData: keepPreviousData },
-  );
-  const facets = trpc.auditLogs.facets.useQuery(
-    { filter, fields: FACETS.map((f) => f.field), limit: 5 },
-    { enabled: queryIsValid, placeholderData: keepPreviousData },
-  );
+  const list = trpc.auditLogs.list.useQuery(listInput(search, filter), {
+    enabled: queryIsValid,
+    placeholderData: keepPreviousData,
+  });
+  const histogram = trpc.auditLogs.histogram.useQuery(histogramInput(filter, timeZone), {
+    enabled: queryIsValid,
+    placeholderData: keepPreviousData,
+  });
+  const facets = trpc.auditLogs.facets.useQuery(facetsInput(filter), {
+    enabled: queryIsValid,
+    placeholderData: keepPreviousData,
+  });
 
   return (
     <Stack gap="sm">
@@ -97,15 +107,18 @@ export function LogsPage() {
         }}
       />
       <FilterBar search={search} timeZone={timeZone} onChange={go} />
-      <EventsHistogram
-        histogram={histogram.data}
-        timeZone={timeZone}
-        onSelectRange={(from, to) => {
-          go(withRange(search, from, to));
-        }}
-      />
+      <Suspense fallback={<Skeleton h={140} />}>
+        <EventsHistogram
+          histogram={histogram.data}
+          timeZone={timeZone}
+          onSelectRange={(from, to) => {
+            go(withRange(search, from, to));
+          }}
+        />
+      </Suspense>
       <FacetsPanel
         facets={facets.data}
+        timeZone={timeZone}
         onAdd={(key, value) => {
           go(addFilterValue(search, key, value));
         }}
@@ -127,36 +140,40 @@ export function LogsPage() {
           go({ ...search, event: event.id, at: event.occurredAt });
         }}
       />
-      <EventDrawer
-        id={search.event}
-        occurredAt={search.at}
-        timeZone={timeZone}
-        onClose={() => {
-          const { event: _event, at: _at, ...rest } = search;
-          go(rest);
-        }}
-      />
-      {/* Mounted while open only, so each opening starts from the page's current state. */}
-      {dialog === 'export' && (
-        <ExportDialog
-          opened
-          onClose={() => {
-            setDialog(null);
-          }}
-          filter={filter}
-          timeZone={timeZone}
-        />
-      )}
-      {isAdmin && dialog === 'purge' && (
-        <PurgeDialog
-          opened
-          onClose={() => {
-            setDialog(null);
-          }}
-          filter={filter}
-          timeZone={timeZone}
-        />
-      )}
+      <Suspense fallback={null}>
+        {drawerUsed && (
+          <EventDrawer
+            id={search.event}
+            occurredAt={search.at}
+            timeZone={timeZone}
+            onClose={() => {
+              const { event: _event, at: _at, ...rest } = search;
+              go(rest);
+            }}
+          />
+        )}
+        {/* Mounted while open only, so each opening starts from the page's current state. */}
+        {dialog === 'export' && (
+          <ExportDialog
+            opened
+            onClose={() => {
+              setDialog(null);
+            }}
+            filter={filter}
+            timeZone={timeZone}
+          />
+        )}
+        {isAdmin && dialog === 'purge' && (
+          <PurgeDialog
+            opened
+            onClose={() => {
+              setDialog(null);
+            }}
+            filter={filter}
+            timeZone={timeZone}
+          />
+        )}
+      </Suspense>
     </Stack>
   );
 }
