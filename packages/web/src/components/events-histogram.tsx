@@ -1,6 +1,6 @@
 import { EVENT_STATUSES } from '@audit/db/values';
 import { Center, Group, Paper, Skeleton, Text } from '@mantine/core';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Bar, BarChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 import { formatInZone, formatShortInZone } from '../lib/time';
@@ -65,7 +65,11 @@ interface EventsHistogramProps {
 }
 
 /** Events over time, stacked by status. Drag across it to narrow the range. */
-export function EventsHistogram({ histogram, timeZone, onSelectRange }: EventsHistogramProps) {
+export const EventsHistogram = memo(function EventsHistogram({
+  histogram,
+  timeZone,
+  onSelectRange,
+}: EventsHistogramProps) {
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [dragTo, setDragTo] = useState<number | null>(null);
 
@@ -217,4 +221,4 @@ export function EventsHistogram({ histogram, timeZone, onSelectRange }: EventsHi
       </div>
     </Paper>
   );
-}
+});

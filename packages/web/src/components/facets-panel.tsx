@@ -1,4 +1,5 @@
 import { Group, Paper, SimpleGrid, Skeleton, Stack, Text, UnstyledButton } from '@mantine/core';
+import { memo } from 'react';
 
 import type { FilterKey } from '../lib/logs-search';
 import type { RouterOutputs } from '../trpc';
@@ -22,7 +23,11 @@ interface FacetsPanelProps {
   onAdd: (key: FilterKey, value: string) => void;
 }
 
-export function FacetsPanel({ facets, timeZone, onAdd }: FacetsPanelProps) {
+export const FacetsPanel = memo(function FacetsPanel({
+  facets,
+  timeZone,
+  onAdd,
+}: FacetsPanelProps) {
   const exact = facets?.basis.exact ?? true;
   return (
     <Stack gap={4}>
@@ -101,4 +106,4 @@ export function FacetsPanel({ facets, timeZone, onAdd }: FacetsPanelProps) {
       <BasisNote basis={facets?.basis} timeZone={timeZone} testId="facets-basis" />
     </Stack>
   );
-}
+});

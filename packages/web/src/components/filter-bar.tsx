@@ -1,6 +1,6 @@
 import { EVENT_STATUSES } from '@audit/db/values';
 import { Button, Group, MultiSelect, Select, SimpleGrid, Skeleton, TagsInput } from '@mantine/core';
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, memo, Suspense, useMemo, useState } from 'react';
 
 import {
   activeFilterCount,
@@ -34,8 +34,20 @@ const TEXT_FILTERS: { key: Exclude<FilterKey, 'status'>; label: string; placehol
   { key: 'tenant', label: 'Tenant', placeholder: 'default' },
 ];
 
-export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
-  const zones = useMemo(() => allTimeZones().map((zone) => ({ value: zone, label: zone })), []);
+/** Where the filter controls go, while they mount (LogsPage): the same height, nothing to use. */
+export function FilterBarPlaceholder() {
+  return <Skeleton h={58} aria-label="Loading filters" data-testid="filters-loading" />;
+}
+
+export const FilterBar = memo(function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
+  // Every zone the browser knows (hundreds) once the list is opened; until then only the
+  // current one, which keeps the first screen's render short.
+  const [zonesOpened, setZonesOpened] = useState(false);
+  const zones = useMemo(
+    () => (zonesOpened ? allTimeZones() : [timeZone]).map((zone) => ({ value: zone, label: zone })),
+    [zonesOpened, timeZone],
+  );
+  const offset = useMemo(() => offsetLabel(timeZone), [timeZone]);
   const rangeValue = rangeOf(search);
 
   return (
@@ -108,10 +120,11 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
         searchable
         data={zones}
         value={timeZone}
+        onDropdownOpen={() => {
+          setZonesOpened(true);
+        }}
         allowDeselect={false}
-        description={
-          <span data-testid="time-zone">{`${timeZone} (${offsetLabel(timeZone)})`}</span>
-        }
+        description={<span data-testid="time-zone">{`${timeZone} (${offset})`}</span>}
         inputWrapperOrder={['label', 'input', 'description']}
         onChange={(value) => {
           if (value) onChange({ ...search, tz: value });
@@ -129,4 +142,4 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
       )}
     </Group>
   );
-}
+});

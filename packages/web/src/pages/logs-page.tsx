@@ -1,11 +1,11 @@
 import { Button, Group, Skeleton, Stack, Title } from '@mantine/core';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 
 import { EventsTable } from '../components/events-table';
 import { FacetsPanel } from '../components/facets-panel';
-import { FilterBar } from '../components/filter-bar';
+import { FilterBar, FilterBarPlaceholder } from '../components/filter-bar';
 import { SearchBar } from '../components/search-bar';
 import {
   facetsInput,
@@ -19,12 +19,14 @@ import {
   withFilter,
   withRange,
   withSortToggled,
+  type ColumnId,
+  type FilterKey,
   type LogsSearch,
 } from '../lib/logs-search';
 import { useSessionIfKnown } from '../lib/session';
 import { viewerTimeZone } from '../lib/time';
 import { logsRoute } from '../router';
-import { trpc } from '../trpc';
+import { trpc, type AuditEvent } from '../trpc';
 
 // The table renders without these: the chart library, the detail drawer with its diff, and
 // the dialogs (with their date pickers) load on their own. The histogram's chunk is
@@ -42,6 +44,8 @@ const PurgeDialog = lazy(() =>
   import('../components/purge-dialog').then((m) => ({ default: m.PurgeDialog })),
 );
 
+const NO_EVENTS: AuditEvent[] = [];
+
 export function LogsPage() {
   const search = logsRoute.useSearch();
   // When the route's loader anchored preset ranges ("last 7 days"), and started the requests.
@@ -53,10 +57,48 @@ export function LogsPage() {
   // The drawer, once opened, stays mounted so that it can slide out when closed.
   const [drawerUsed, setDrawerUsed] = useState(search.event !== undefined);
   if (search.event !== undefined && !drawerUsed) setDrawerUsed(true);
+  // The filter controls are the costliest part of the first render (eight comboboxes): they
+  // mount just after it, in a transition that arriving rows interrupt, so that the rows do
+  // not wait for them. Meanwhile a placeholder of their size holds their place.
+  const [controlsMounted, setControlsMounted] = useState(false);
+  useEffect(() => {
+    startTransition(() => {
+      setControlsMounted(true);
+    });
+  }, []);
   const timeZone = search.tz ?? viewerTimeZone();
-  const go = (next: LogsSearch) => {
-    void navigate({ search: next });
-  };
+  const go = useCallback(
+    (next: LogsSearch) => {
+      void navigate({ search: next });
+    },
+    [navigate],
+  );
+  // Stable handlers: the table, histogram and facets are memoized, so that each answer
+  // re-renders its own part only.
+  const onSelectRange = useCallback(
+    (from: Date, to: Date) => {
+      go(withRange(search, from, to));
+    },
+    [go, search],
+  );
+  const onAddFilter = useCallback(
+    (key: FilterKey, value: string) => {
+      go(addFilterValue(search, key, value));
+    },
+    [go, search],
+  );
+  const onSort = useCallback(
+    (column: ColumnId) => {
+      go(withSortToggled(search, column));
+    },
+    [go, search],
+  );
+  const onOpen = useCallback(
+    (event: AuditEvent) => {
+      go({ ...search, event: event.id, at: event.occurredAt });
+    },
+    [go, search],
+  );
 
   const filter = useMemo(() => searchToFilter(search, now), [search, now]);
   const queryIsValid = isValidQuery(search);
@@ -106,39 +148,31 @@ export function LogsPage() {
           go(withFilter(search, { q }));
         }}
       />
-      <FilterBar search={search} timeZone={timeZone} onChange={go} />
+      {controlsMounted ? (
+        <FilterBar search={search} timeZone={timeZone} onChange={go} />
+      ) : (
+        <FilterBarPlaceholder />
+      )}
       <Suspense fallback={<Skeleton h={140} />}>
         <EventsHistogram
           histogram={histogram.data}
           timeZone={timeZone}
-          onSelectRange={(from, to) => {
-            go(withRange(search, from, to));
-          }}
+          onSelectRange={onSelectRange}
         />
       </Suspense>
-      <FacetsPanel
-        facets={facets.data}
-        timeZone={timeZone}
-        onAdd={(key, value) => {
-          go(addFilterValue(search, key, value));
-        }}
-      />
+      <FacetsPanel facets={facets.data} timeZone={timeZone} onAdd={onAddFilter} />
       <EventsTable
         search={search}
         timeZone={timeZone}
-        items={queryIsValid ? list.data?.items : []}
+        items={queryIsValid ? list.data?.items : NO_EVENTS}
         total={list.data?.total}
         totalIsEstimate={list.data?.totalIsEstimate ?? false}
         nextCursor={list.data?.nextCursor}
         prevCursor={list.data?.prevCursor}
         loading={list.isFetching}
         onChange={go}
-        onSort={(column) => {
-          go(withSortToggled(search, column));
-        }}
-        onOpen={(event) => {
-          go({ ...search, event: event.id, at: event.occurredAt });
-        }}
+        onSort={onSort}
+        onOpen={onOpen}
       />
       <Suspense fallback={null}>
         {drawerUsed && (
