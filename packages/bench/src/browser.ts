@@ -73,6 +73,9 @@ export async function prepareWebDir(
   execFileSync(process.execPath, [join(WEB_ROOT, 'scripts/ensure-built.mjs')], {
     cwd: WEB_ROOT,
     stdio: 'inherit',
+    // What users get, whatever NODE_ENV this runs under (vitest sets "test", and Vite would
+    // then build React's development bundle).
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   const dist = join(WEB_ROOT, 'dist');
   const dir = await mkdtemp(join(tmpdir(), 'audit-bench-web-'));
@@ -281,6 +284,8 @@ export async function runBrowserScenario(
         if (i === 0) {
           firstScreenJs = v.scripts;
           log(`  browser, a first visit: ${describeVisit(v)}`);
+          const files = v.scripts.map((f) => `${f.url.split('/').pop() ?? ''} ${kib(f.bytes)}`);
+          log(`  browser, its JavaScript: ${files.join(', ')}`);
         }
       } finally {
         await context.close();
