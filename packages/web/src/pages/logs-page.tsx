@@ -29,11 +29,10 @@ import { logsRoute } from '../router';
 import { trpc, type AuditEvent } from '../trpc';
 
 // The table renders without these: the chart library, the detail drawer with its diff, and
-// the dialogs (with their date pickers) load on their own. The histogram's chunk is
-// modulepreloaded by index.html (vite.config.ts), so it arrives with the page's data.
-const EventsHistogram = lazy(() =>
-  import('../components/events-histogram').then((m) => ({ default: m.EventsHistogram })),
-);
+// the dialogs (with their date pickers) load on their own. The histogram is on the first
+// screen: the route's loader starts loading it as soon as the page's requests are out.
+export const loadHistogram = () => import('../components/events-histogram');
+const EventsHistogram = lazy(() => loadHistogram().then((m) => ({ default: m.EventsHistogram })));
 const EventDrawer = lazy(() =>
   import('../components/event-drawer').then((m) => ({ default: m.EventDrawer })),
 );
