@@ -25,9 +25,11 @@ import {
 } from '../lib/logs-search';
 import { formatInZone } from '../lib/time';
 import type { AuditEvent } from '../trpc';
+import { UNMOUNTED_WHEN_CLOSED } from './filter-bar';
 import { StatusBadge } from './status-badge';
 
 const TD_CLASS = `${Table.classes.td} mantine-Table-td`;
+const TEXT_CLASS = `${Text.classes.root} mantine-Text-root`;
 
 // A page is hundreds of cells: they are plain elements styled once here, not components.
 const CELL_STYLES = {
@@ -36,6 +38,14 @@ const CELL_STYLES = {
     fontSize: 'var(--mantine-font-size-sm)',
     whiteSpace: 'nowrap',
   },
+  // Text size="sm" lineClamp={2}, as Mantine's Text sets it (its CSS variables).
+  description: {
+    '--text-fz': 'var(--mantine-font-size-sm)',
+    '--text-lh': 'var(--mantine-line-height-sm)',
+    '--text-line-clamp': 2,
+    minWidth: 'calc(13.75rem * var(--mantine-scale))',
+    maxWidth: 'calc(26.25rem * var(--mantine-scale))',
+  } as CSSProperties,
   value: {
     fontSize: 'var(--mantine-font-size-sm)',
     display: 'block',
@@ -68,9 +78,15 @@ function cellContent(event: AuditEvent, column: ColumnId, timeZone: string): Rea
       ) : null;
     case 'description':
       return (
-        <Text size="sm" lineClamp={2} miw={220} maw={420} title={event.description ?? undefined}>
+        <p
+          className={TEXT_CLASS}
+          data-size="sm"
+          data-line-clamp
+          style={CELL_STYLES.description}
+          title={event.description ?? undefined}
+        >
           {event.description}
-        </Text>
+        </p>
       );
     default: {
       // One line per row; the full value is in the tooltip and the detail drawer.
@@ -135,6 +151,7 @@ export const EventsTable = memo(function EventsTable(props: EventsTableProps) {
             }}
           />
           <Select
+            comboboxProps={UNMOUNTED_WHEN_CLOSED}
             aria-label="Rows per page"
             w={130}
             size="xs"

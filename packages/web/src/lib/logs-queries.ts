@@ -49,16 +49,20 @@ export function anchorKey(search: LogsSearch): LogsSearch {
   return rest;
 }
 
-/** Starts the page's requests (their answers land in the cache the page's hooks read). */
+/**
+ * Starts the page's requests (their answers land in the cache the page's hooks read).
+ * Resolves when the rows have arrived (or failed); never rejects.
+ */
 export function prefetchLogsPage(
   utils: TrpcUtils,
   search: LogsSearch,
   now: number,
   timeZone: string,
-): void {
-  if (!queryIsValid(search)) return;
+): Promise<void> {
+  if (!queryIsValid(search)) return Promise.resolve();
   const filter = searchToFilter(search, now);
-  void utils.auditLogs.list.prefetch(listInput(search, filter));
+  const rows = utils.auditLogs.list.prefetch(listInput(search, filter));
   void utils.auditLogs.histogram.prefetch(histogramInput(filter, timeZone));
   void utils.auditLogs.facets.prefetch(facetsInput(filter));
+  return rows;
 }
