@@ -32,7 +32,12 @@ const NAV = [
  * to /login, from here or from any request answered 401.
  */
 export function AppLayout() {
-  const me = trpc.auth.me.useQuery(undefined, { meta: { silent: true }, retry: false });
+  // Started by the route's loader; asked again only after a 401 (which clears the cache).
+  const me = trpc.auth.me.useQuery(undefined, {
+    meta: { silent: true },
+    retry: false,
+    staleTime: Infinity,
+  });
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();

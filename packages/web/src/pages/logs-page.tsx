@@ -44,6 +44,12 @@ const PurgeDialog = lazy(() =>
 );
 
 const NO_EVENTS: AuditEvent[] = [];
+/**
+ * How long an answer the route's loader fetched stays fresh for the page: mounting just
+ * after the loader, the page would otherwise ask again at once. (A preset range is anchored
+ * anew, so asked anew, each time the page is opened or its filter changes.)
+ */
+const FRESH_MS = 30_000;
 
 export function LogsPage() {
   const search = logsRoute.useSearch();
@@ -102,18 +108,10 @@ export function LogsPage() {
   const filter = useMemo(() => searchToFilter(search, now), [search, now]);
   const queryIsValid = isValidQuery(search);
 
-  const list = trpc.auditLogs.list.useQuery(listInput(search, filter), {
-    enabled: queryIsValid,
-    placeholderData: keepPreviousData,
-  });
-  const histogram = trpc.auditLogs.histogram.useQuery(histogramInput(filter, timeZone), {
-    enabled: queryIsValid,
-    placeholderData: keepPreviousData,
-  });
-  const facets = trpc.auditLogs.facets.useQuery(facetsInput(filter), {
-    enabled: queryIsValid,
-    placeholderData: keepPreviousData,
-  });
+  const options = { enabled: queryIsValid, placeholderData: keepPreviousData, staleTime: FRESH_MS };
+  const list = trpc.auditLogs.list.useQuery(listInput(search, filter), options);
+  const histogram = trpc.auditLogs.histogram.useQuery(histogramInput(filter, timeZone), options);
+  const facets = trpc.auditLogs.facets.useQuery(facetsInput(filter), options);
 
   return (
     <Stack gap="sm">
