@@ -43,7 +43,15 @@ async function benchTarget(
   const events = kind === 'pg' ? options.events : options.pgliteEvents;
   // The browser scenario needs the server to serve the SPA.
   const runsBrowser = selected(options, 'browser') && !browserMissing(options);
-  const web = runsBrowser ? await prepareWebDir(log) : null;
+  let web: Awaited<ReturnType<typeof prepareWebDir>> | null = null;
+  let webError: Error | null = null;
+  if (runsBrowser) {
+    try {
+      web = await prepareWebDir(log);
+    } catch (error) {
+      webError = error instanceof Error ? error : new Error(String(error));
+    }
+  }
   const target = await setUpTarget({
     kind,
     events,
@@ -94,6 +102,7 @@ async function benchTarget(
     }
     if (selected(options, 'browser')) {
       try {
+        if (webError) throw webError;
         add(...(await runBrowserScenario(target, options, log)));
       } catch (error) {
         add(errorRow('browser', 'browser: first screen of the default view', error));
