@@ -63,8 +63,8 @@ export function LogsPage() {
   const [drawerUsed, setDrawerUsed] = useState(search.event !== undefined);
   if (search.event !== undefined && !drawerUsed) setDrawerUsed(true);
   // The filter controls are the costliest part of the first render (eight comboboxes): they
-  // mount just after it, in a transition that arriving rows interrupt, so that the rows do
-  // not wait for them. Meanwhile a placeholder of their size holds their place.
+  // mount just after it, in a transition (which later answers interrupt), so that the first
+  // rows do not wait for them. Meanwhile a placeholder of their size holds their place.
   const [controlsMounted, setControlsMounted] = useState(false);
   useEffect(() => {
     startTransition(() => {
