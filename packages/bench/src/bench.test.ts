@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { DEFAULT_CHROMIUM, FIRST_ROWS_TARGET_MS, inputOf } from './browser';
 import { readScenarios } from './listing';
 import { DEFAULT_OUT, parseOptions, selected } from './options';
 import { PAGE_OPEN_IDS } from './page-open';
@@ -60,6 +61,26 @@ describe('pnpm bench options', () => {
     expect(() => parseOptions(['--events', '0'], {}, tmp)).toThrow(/--events/);
   });
 
+  it("finds Chromium where it is told to, else CHROMIUM_PATH, else Debian's", () => {
+    const tmp = () => join(work, 'quick.md');
+    expect(parseOptions([], {}, tmp).chromium).toBe(DEFAULT_CHROMIUM);
+    expect(parseOptions([], { CHROMIUM_PATH: '/opt/c' }, tmp).chromium).toBe('/opt/c');
+    expect(parseOptions(['--chromium', '/x/c'], { CHROMIUM_PATH: '/opt/c' }, tmp).chromium).toBe(
+      '/x/c',
+    );
+  });
+
+  it("reads the page's inputs from its tRPC requests, batched or not", () => {
+    const batch =
+      'http://h/trpc/auditLogs.list,auditLogs.facets?batch=1&input=' +
+      encodeURIComponent(JSON.stringify({ 0: { limit: 50 }, 1: { limit: 5 } }));
+    const single = `http://h/trpc/auth.me?input=${encodeURIComponent('{"a":1}')}`;
+    expect(inputOf([single, batch], 'auditLogs.facets')).toEqual({ limit: 5 });
+    expect(inputOf([single, batch], 'auditLogs.list')).toEqual({ limit: 50 });
+    expect(inputOf([single], 'auth.me')).toEqual({ a: 1 });
+    expect(() => inputOf([single], 'auditLogs.histogram')).toThrow(/no auditLogs.histogram/);
+  });
+
   it('selects scenarios by id or by prefix', () => {
     const options = { scenarios: ['list', 'sort.userName'] };
     expect(selected(options, 'list.first')).toBe(true);
@@ -83,9 +104,15 @@ describe('pnpm bench --quick', () => {
     const [result] = report.results;
     expect(result?.target).toBe(db);
     const rows = result?.rows ?? [];
+    // The browser scenario runs where Chromium is (CI installs it); by hand it may be skipped.
+    const chromium = existsSync(process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
+    const browserRows = chromium
+      ? ['browser.rows', 'browser.histogram', 'browser.facets', 'browser.rowsFirstVisit']
+      : ['browser'];
     const expected = [
       ...readScenarios({ cursorPage: 20 }).map((s) => s.id),
       ...PAGE_OPEN_IDS,
+      ...browserRows,
       'ingest',
       'export.2000',
       'export.5000',
@@ -110,9 +137,12 @@ describe('pnpm bench --quick', () => {
         expect(row.timing.ours.n, row.id).toBeGreaterThanOrEqual(3);
         expect(row.timing.ours.p95, row.id).toBeGreaterThan(0);
         expect(row.timing.direct.p95, row.id).toBeGreaterThan(0);
-        // Page opens time three requests at once; their statements are the scenarios above.
-        if (!PAGE_OPEN_IDS.includes(row.id))
+        // Page opens and the browser time whole screens; their statements are the scenarios above.
+        if (!PAGE_OPEN_IDS.includes(row.id) && !row.id.startsWith('browser.'))
           expect(row.explains?.length, row.id).toBeGreaterThan(0);
+      } else if (row.id === 'browser') {
+        expect(row.cells?.ours).toBe('skipped');
+        expect(row.note).toMatch(/no Chromium at/);
       } else {
         expect(row.cells?.ours, row.id).toMatch(/\d/);
         expect(row.cells?.direct, row.id).toMatch(/\d/);
@@ -126,6 +156,12 @@ describe('pnpm bench --quick', () => {
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     for (const row of rows) {
       expect(markdown).toMatch(new RegExp(`\\| ${escape(row.label)} *\\|`));
+    }
+    if (chromium) {
+      // The first screen's rows are held to their target; the JavaScript it loads is noted.
+      const firstRows = rows.find((r) => r.id === 'browser.rows');
+      expect(firstRows?.target).toMatch(new RegExp(`^first rows ≤ ${FIRST_ROWS_TARGET_MS} ms: `));
+      expect(markdown).toMatch(/JavaScript the first screen loads \(empty cache\): \d+ KiB/);
     }
     expect(markdown).toContain('## EXPLAIN (ANALYZE, BUFFERS)');
     expect(markdown).toMatch(/Index (Only )?Scan/);

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 
 import { format, resolveConfig } from 'prettier';
 
+import { browserMissing, prepareWebDir, runBrowserScenario } from './browser';
 import { runExport, runIngest, runPurge, zipAvailable, type ExportMemory } from './bulk';
 import { readScenarios, runReadScenario, warmUpServer } from './listing';
 import { describeMachine } from './machine';
@@ -43,6 +44,17 @@ async function benchTarget(
   publish: (results: TargetResults) => void,
 ): Promise<TargetResults> {
   const events = kind === 'pg' ? options.events : options.pgliteEvents;
+  // The browser scenario needs the server to serve the SPA.
+  const runsBrowser = selected(options, 'browser') && !browserMissing(options);
+  let web: Awaited<ReturnType<typeof prepareWebDir>> | null = null;
+  let webError: Error | null = null;
+  if (runsBrowser) {
+    try {
+      web = await prepareWebDir(log);
+    } catch (error) {
+      webError = error instanceof Error ? error : new Error(String(error));
+    }
+  }
   const target = await setUpTarget({
     kind,
     events,
@@ -50,7 +62,11 @@ async function benchTarget(
     tenants: options.tenants,
     pgUrl: options.pgUrl,
     reuseDb: kind === 'pg' ? options.reuseDb : null,
+    webDir: web?.dir ?? null,
     log,
+  }).catch(async (error: unknown) => {
+    await web?.remove();
+    throw error;
   });
   const results: TargetResults = {
     target: kind,
@@ -92,6 +108,14 @@ async function benchTarget(
     } catch (error) {
       add(errorRow('pageopen', 'page open (list + histogram + facets)', error));
     }
+    if (selected(options, 'browser')) {
+      try {
+        if (webError) throw webError;
+        add(...(await runBrowserScenario(target, options, log)));
+      } catch (error) {
+        add(errorRow('browser', 'browser: first screen of the default view', error));
+      }
+    }
     if (runsBulk && selected(options, 'ingest')) {
       try {
         add(await runIngest(target, options, log));
@@ -132,6 +156,7 @@ async function benchTarget(
         add(errorRow('memory', 'PGlite server memory', error));
       }
     });
+    await web?.remove();
   }
   return results;
 }

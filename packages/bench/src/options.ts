@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { DEFAULT_CHROMIUM } from './browser';
+
 export type Target = 'pg' | 'pglite';
 
 export interface BenchOptions {
@@ -43,6 +45,8 @@ export interface BenchOptions {
   reuseDb: string | null;
   /** JSON reports of earlier runs to combine into one results file, instead of running. */
   merge: string[] | null;
+  /** Chromium for the browser scenario (skipped, with a note, when it is not there). */
+  chromium: string;
 }
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -55,8 +59,8 @@ const USAGE = `pnpm bench [options]
   --pglite-events N     events loaded on PGlite (default 1,000,000; --quick 20,000)
   --days D              days the events span, ending now (default 395, about 13 months)
   --scenario a,b        only these scenarios (ids or prefixes: list, sort, sort.userName, cursor,
-                        histogram, facets, pageopen, pageopen.all, ingest, export, purge,
-                        memory)
+                        histogram, facets, pageopen, pageopen.all, browser, ingest, export,
+                        purge, memory)
   --runs N              timed runs of each list scenario and side (default 30; --quick 3)
   --ingest-events N     events recorded through the SDK and COPYed (default 1,000,000)
   --export-rows N       rows exported; repeat it to export several sizes, each larger one
@@ -73,6 +77,8 @@ const USAGE = `pnpm bench [options]
   --pglite-all          on PGlite, run ingest, export and purge too (--quick always does)
   --pg-url URL          PostgreSQL server to create the benchmark database on
                         (default: DATABASE_URL, else ${DEFAULT_PG_URL})
+  --chromium PATH       Chromium for the browser scenario (default: CHROMIUM_PATH, else
+                        ${DEFAULT_CHROMIUM}; the scenario is skipped when it is missing)
 `;
 
 export class UsageError extends Error {
@@ -124,6 +130,7 @@ export function parseOptions(
       merge: { type: 'string' },
       'reuse-db': { type: 'string' },
       note: { type: 'string' },
+      chromium: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -169,6 +176,7 @@ export function parseOptions(
     merge: values.merge ? values.merge.split(',').filter(Boolean) : null,
     reuseDb: values['reuse-db'] ?? null,
     note: values.note ?? null,
+    chromium: values.chromium ?? env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
   };
 }
 

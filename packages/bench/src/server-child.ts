@@ -1,8 +1,8 @@
 /**
  * The API server in its own process, as `pnpm start` runs it (its heap limit included, minus
  * the retention schedule, which would purge the benchmark's old months): the export scenario
- * measures its memory. Started by the benchmark with DATABASE_URL and ARCHIVE_DIR; answers
- * `{ url, heapLimitMb }` over IPC.
+ * measures its memory. Started by the benchmark with DATABASE_URL and ARCHIVE_DIR (and
+ * WEB_DIR, the SPA to serve); answers `{ url, heapLimitMb }` over IPC.
  */
 import { getHeapStatistics } from 'node:v8';
 
@@ -17,7 +17,13 @@ if (!databaseUrl || !archiveDir) {
 }
 
 const store = await createDb({ databaseUrl });
-const app = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
+const app = await buildServer({
+  config: { LOG_LEVEL: 'error' },
+  store,
+  archiveDir,
+  // The built SPA, for the browser scenario.
+  webDir: process.env.WEB_DIR,
+});
 // Polls often, so that a job's pick-up does not hide how long it runs.
 const background = startBackgroundWork({
   store,

@@ -72,18 +72,26 @@ export interface TargetSetup {
   pgUrl: string;
   /** PostgreSQL: use this existing benchmark database (kept by --keep) instead of loading one. */
   reuseDb: string | null;
+  /** The built SPA for the server to serve (the browser scenario), if any. */
+  webDir?: string | null;
   log: (line: string) => void;
 }
 
 function childServer(
   databaseUrl: string,
   archiveDir: string,
+  webDir: string | null | undefined,
 ): Promise<{ child: ChildProcess; url: string; heapLimitMb: number }> {
   const child = fork(new URL('./server-child.ts', import.meta.url).pathname, [], {
     // The heap limit packages/api's start script gives the server.
     execArgv: [`--max-old-space-size=${SERVER_HEAP_LIMIT_MB}`, '--import', 'tsx'],
     cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, DATABASE_URL: databaseUrl, ARCHIVE_DIR: archiveDir },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      ARCHIVE_DIR: archiveDir,
+      ...(webDir ? { WEB_DIR: webDir } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -205,7 +213,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     exec = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
       (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
     await sql`VACUUM (ANALYZE) events, event_counts`;
-    const started = await childServer(databaseUrl, archiveDir);
+    const started = await childServer(databaseUrl, archiveDir, setup.webDir);
     const child = started.child;
     serverPid = child.pid ?? 0;
     serverHeapLimitMb = started.heapLimitMb;
@@ -240,7 +248,12 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
       (await pglite.query<T>(text, params)).rows;
     await pglite.exec('VACUUM ANALYZE events, event_counts');
     // PGlite is one process's: the server runs in this one, as `pnpm start` would run it.
-    const server = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
+    const server = await buildServer({
+      config: { LOG_LEVEL: 'error' },
+      store,
+      archiveDir,
+      webDir: setup.webDir ?? undefined,
+    });
     const background = startBackgroundWork({ store, archiveDir, pollMs: 50 });
     base = await server.listen({ port: 0, host: '127.0.0.1' });
     serverPid = process.pid;

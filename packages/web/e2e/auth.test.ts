@@ -75,6 +75,25 @@ describe('sign-in and roles (browser)', () => {
     await page.getByTestId('signed-in-as').waitFor();
   });
 
+  it('sends a signed-out visitor of an Audit Logs link to /login and back to that view', async () => {
+    page = await e2e.newPage();
+    // The page's requests go out with the sign-in check: all are refused, none shows data.
+    await page.goto('/?range=all&status=%5B%22failure%22%5D');
+    await page.waitForURL((url) => url.pathname === '/login');
+    const redirect = new URL(page.url()).searchParams.get('redirect');
+    expect(redirect).toBe('/?range=all&status=%5B%22failure%22%5D');
+    expect(await eventRows(page).count()).toBe(0);
+
+    await submitSignIn(page, e2e.admin.username, e2e.admin.password);
+    await page.waitForURL((url) => url.pathname === '/' && url.searchParams.get('range') === 'all');
+    await eventRows(page).first().waitFor();
+    const statuses = await page
+      .locator('[data-testid="event-row"] [data-col="status"]')
+      .allInnerTexts();
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const status of statuses) expect(status.toLowerCase()).toContain('failure');
+  });
+
   it('shows an auditor no Settings, no Purge, and refuses /settings', async () => {
     page = await e2e.newPage();
     await signIn(page, e2e.auditor);

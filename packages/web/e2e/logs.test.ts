@@ -6,15 +6,19 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEFAULT_PAGE_SIZE } from '../src/lib/logs-search';
+import type { RouterInputs } from '../src/trpc';
 import {
   closeE2E,
   columnHeader,
   columnTexts,
+  control,
   eventRows,
   fillDate,
+  lastInput,
   lastNumber,
   offsetMinutes,
   poll,
+  recordTrpc,
   rowTexts,
   screenshot,
   screenshotOnFailure,
@@ -27,9 +31,12 @@ import {
   VIEWER_TIME_ZONE,
   wallClock,
   type E2E,
+  type TrpcRequest,
 } from './support';
 
 const JOB_TIMEOUT = 45_000;
+const DAY = 86_400_000;
+type ListInput = RouterInputs['auditLogs']['list'];
 
 /** Types a query into the search box and applies it with Enter. */
 async function search(page: Page, query: string) {
@@ -38,19 +45,23 @@ async function search(page: Page, query: string) {
   await box.press('Enter');
 }
 
-/** Opens the Audit Logs page afresh and waits for its first rows. */
-async function openLogs(page: Page) {
-  await page.goto('/');
+/** Opens the Audit Logs page afresh (by default its default view) and waits for its first rows. */
+async function openLogs(page: Page, path = '/') {
+  await page.goto(path);
   await eventRows(page).first().waitFor();
 }
 
 describe('Audit Logs (browser)', () => {
   let e2e: E2E;
   let page: Page;
+  /** The page's tRPC requests, as it sent them. */
+  let calls: TrpcRequest[];
+  const listInput = () => lastInput(calls, 'auditLogs.list') as ListInput;
 
   beforeAll(async () => {
     e2e = await startE2E();
     page = await e2e.newPage();
+    calls = recordTrpc(page);
     await signIn(page, e2e.admin);
   });
 
@@ -58,12 +69,23 @@ describe('Audit Logs (browser)', () => {
 
   afterAll(() => closeE2E(e2e));
 
-  it('lists the events with their total, and a search narrows them', async () => {
+  it('opens on the last 7 days, lists their events with the total, and a search narrows them', async () => {
     await openLogs(page);
     await page.getByTestId('total').waitFor();
+    // A link without a range: the last 7 days, and the URL stays without one.
+    expect(searchParam(page, 'range')).toBeNull();
+    expect(await control(page, 'Time range').inputValue()).toBe('Last 7 days');
+    const { filter } = listInput();
+    const from = new Date(filter?.from ?? Number.NaN).getTime();
+    expect(Date.now() - from).toBeGreaterThanOrEqual(7 * DAY);
+    expect(Date.now() - from).toBeLessThan(7 * DAY + 5 * 60_000);
+    expect(filter?.to).toBeUndefined();
+    const week = await e2e.app.admin.auditLogs.list({ filter, limit: 1 });
     const everything = await e2e.app.admin.auditLogs.list({ limit: 1 });
-    expect(everything.total).toBeGreaterThan(e2e.known.seedEvents);
-    await poll(() => totalShown(page)).toBe(everything.total);
+    // Generated events span 40 days (and e2e.old's are 60 days old): a week is less.
+    expect(week.total).toBeGreaterThan(DEFAULT_PAGE_SIZE);
+    expect(week.total).toBeLessThan(everything.total ?? 0);
+    await poll(() => totalShown(page)).toBe(week.total);
     expect(await eventRows(page).count()).toBe(DEFAULT_PAGE_SIZE);
     await screenshot(page, 'logs');
 
@@ -75,6 +97,64 @@ describe('Audit Logs (browser)', () => {
     for (const status of statuses) expect(status.toLowerCase()).toContain('failure');
     await poll(() => totalShown(page)).toBe(alice.failures);
     expect(searchParam(page, 'q')).toBe(`user:${alice.user} status:failure`);
+  });
+
+  it('keeps All time as a choice with its own link (range=all)', async () => {
+    await openLogs(page);
+    await selectOption(page, page, 'Time range', 'All time');
+    await poll(() => searchParam(page, 'range')).toBe('all');
+    const everything = await e2e.app.admin.auditLogs.list({ limit: 1 });
+    await poll(() => totalShown(page)).toBe(everything.total);
+    expect(listInput().filter).toEqual({});
+
+    // A bookmark or a reload of it opens on every event again.
+    await page.reload();
+    await eventRows(page).first().waitFor();
+    expect(new URL(page.url()).search).toBe('?range=all');
+    expect(await control(page, 'Time range').inputValue()).toBe('All time');
+    await poll(() => totalShown(page)).toBe(everything.total);
+
+    // Back to the default: the param goes, the range comes back.
+    await selectOption(page, page, 'Time range', 'Last 7 days');
+    await poll(() => searchParam(page, 'range')).toBeNull();
+    await poll(() => listInput().filter?.from !== undefined).toBe(true);
+    await poll(() => totalShown(page)).toBeLessThan(everything.total ?? 0);
+  });
+
+  it('sends its requests with the sign-in check, and shows rows before that answers', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let authAnswered = false;
+    // The sign-in check answers only when the test says so.
+    await page.route('**/trpc/auth.me*', async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+      authAnswered = true;
+    });
+    try {
+      const before = calls.length;
+      await openLogs(page);
+      expect(authAnswered).toBe(false);
+      const sent = calls.slice(before);
+      const auth = sent.find((r) => r.procedures.includes('auth.me'));
+      const list = sent.find((r) => r.procedures.includes('auditLogs.list'));
+      expect(auth?.answered).toBeUndefined();
+      expect(list?.answered).toBeDefined();
+      // What depends on who is signed in waits for the answer: the header, admin's Purge.
+      expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Purge', exact: true }).count()).toBe(0);
+
+      release();
+      await page.getByTestId('signed-in-as').waitFor();
+      await page.getByRole('button', { name: 'Purge', exact: true }).waitFor();
+      expect(authAnswered).toBe(true);
+    } finally {
+      release();
+      await page.unroute('**/trpc/auth.me*');
+    }
   });
 
   it('shows a syntax error at its position', async () => {
@@ -93,22 +173,19 @@ describe('Audit Logs (browser)', () => {
     const user = columnHeader(page, 'User');
     await sortButton(user, 'User').click();
     await poll(() => user.getAttribute('aria-sort')).toBe('descending');
-    const descending = await e2e.app.admin.auditLogs.list({
-      sort: { field: 'userName', direction: 'desc' },
-      limit: DEFAULT_PAGE_SIZE,
-      withTotal: false,
-    });
+    // What the page asked for: its range (the last 7 days, from its own now) and the sort.
+    await poll(() => listInput().sort?.direction).toBe('desc');
+    expect(listInput().sort?.field).toBe('userName');
+    expect(listInput().limit).toBe(DEFAULT_PAGE_SIZE);
+    const descending = await e2e.app.admin.auditLogs.list({ ...listInput(), withTotal: false });
     const wantDesc = descending.items.map((event) => event.userName);
     await poll(() => columnTexts(page, 'userName')).toEqual(wantDesc);
     expect(searchParam(page, 'sort')).toBe('userName');
 
     await sortButton(user, 'User').click();
     await poll(() => user.getAttribute('aria-sort')).toBe('ascending');
-    const ascending = await e2e.app.admin.auditLogs.list({
-      sort: { field: 'userName', direction: 'asc' },
-      limit: DEFAULT_PAGE_SIZE,
-      withTotal: false,
-    });
+    await poll(() => listInput().sort?.direction).toBe('asc');
+    const ascending = await e2e.app.admin.auditLogs.list({ ...listInput(), withTotal: false });
     const wantAsc = ascending.items.map((event) => event.userName);
     await poll(() => columnTexts(page, 'userName')).toEqual(wantAsc);
     expect(wantAsc[0]).not.toBe(wantDesc[0]);
@@ -282,7 +359,8 @@ describe('Audit Logs (browser)', () => {
 
   it('purges old events with an archive, as admin: the rows go and the archive is listed', async () => {
     const { old } = e2e.known;
-    await openLogs(page);
+    // Sixty days old: outside the default week, so the view is every event.
+    await openLogs(page, '/?range=all');
     await search(page, `user:${old.user}`);
     await poll(() => columnTexts(page, 'userName')).toEqual(Array(old.count).fill(old.user));
 

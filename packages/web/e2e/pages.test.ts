@@ -92,7 +92,8 @@ describe('Jobs, Archives and Settings (browser)', () => {
     await known.getByRole('link', { name: detailed.jobName }).click();
     await page.waitForURL((url) => url.pathname === `/jobs/${detailed.jobId}`);
     const main = page.getByRole('main');
-    await main.getByText(detailed.jobName).first().waitFor();
+    // The job page itself (pages load on demand: until it is there, the list may still show).
+    await main.getByTestId('job-page').getByText(detailed.jobName).first().waitFor();
     const text = await main.innerText();
     expect(text).toContain('Deploy Device Configuration');
     expect(text).toContain('Deployed to 1 device');

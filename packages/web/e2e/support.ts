@@ -413,6 +413,54 @@ export async function rowTexts(page: Page): Promise<string[]> {
   return texts.map((text) => text.replace(/\s+/g, ' ').trim());
 }
 
+/** One request to /trpc as the page sent it: its procedures (a batch has several) and inputs. */
+export interface TrpcRequest {
+  procedures: string[];
+  inputs: unknown[];
+  /** When it was sent, its answer began (headers) and ended (the whole body), in Date.now() ms. */
+  sent: number;
+  answered?: number;
+  finished?: number;
+}
+
+/** Records the page's tRPC requests from now on (newest last). */
+export function recordTrpc(page: Page): TrpcRequest[] {
+  const requests: TrpcRequest[] = [];
+  const byRequest = new Map<object, TrpcRequest>();
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith('/trpc/')) return;
+    const procedures = decodeURIComponent(url.pathname.slice('/trpc/'.length)).split(',');
+    const raw = url.searchParams.get('input') ?? request.postData();
+    const parsed: unknown = raw ? JSON.parse(raw) : undefined;
+    const batched = url.searchParams.get('batch') === '1';
+    const inputs = procedures.map((_, i) =>
+      batched ? (parsed as Record<string, unknown> | undefined)?.[String(i)] : parsed,
+    );
+    const entry: TrpcRequest = { procedures, inputs, sent: Date.now() };
+    byRequest.set(request, entry);
+    requests.push(entry);
+  });
+  page.on('response', (response) => {
+    const entry = byRequest.get(response.request());
+    if (entry) entry.answered = Date.now();
+  });
+  page.on('requestfinished', (request) => {
+    const entry = byRequest.get(request);
+    if (entry) entry.finished = Date.now();
+  });
+  return requests;
+}
+
+/** The input of the newest recorded call of a procedure. */
+export function lastInput(requests: readonly TrpcRequest[], procedure: string): unknown {
+  for (const request of [...requests].reverse()) {
+    const index = request.procedures.indexOf(procedure);
+    if (index >= 0) return request.inputs[index];
+  }
+  throw new Error(`the page sent no ${procedure} request`);
+}
+
 /** The number `data-testid="total"` shows. */
 export async function totalShown(page: Page): Promise<number> {
   return lastNumber(await page.getByTestId('total').innerText());

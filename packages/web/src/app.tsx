@@ -5,7 +5,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { useState } from 'react';
 
 import { createAppRouter } from './router';
-import { createQueryClient, createTrpcClient, trpc } from './trpc';
+import { createQueryClient, createTrpcClient, createTrpcUtils, trpc } from './trpc';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -13,17 +13,18 @@ const theme = createTheme({
 });
 
 export function App() {
-  const [router] = useState(() => createAppRouter());
-  const [queryClient] = useState(() =>
-    createQueryClient(() => {
-      // A session that expired mid-use: back to sign-in, then back here.
+  const [{ router, queryClient, trpcClient }] = useState(() => {
+    const queryClient = createQueryClient(() => {
+      // A stranger, or a session that expired mid-use: to sign-in, then back here.
       queryClient.clear();
       if (router.state.location.pathname !== '/login') {
         void router.navigate({ to: '/login', search: { redirect: router.state.location.href } });
       }
-    }),
-  );
-  const [trpcClient] = useState(createTrpcClient);
+    });
+    const trpcClient = createTrpcClient();
+    const router = createAppRouter(createTrpcUtils(queryClient, trpcClient));
+    return { router, queryClient, trpcClient };
+  });
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
       <Notifications position="top-right" />

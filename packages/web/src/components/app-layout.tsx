@@ -6,14 +6,16 @@ import {
   Group,
   Loader,
   NavLink,
+  Skeleton,
   Text,
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 
-import { SessionProvider } from '../lib/session';
+import { deferred, SessionProvider, type SignedInUser } from '../lib/session';
 import { isUnauthorized, trpc } from '../trpc';
 
 const NAV = [
@@ -23,8 +25,19 @@ const NAV = [
   { to: '/settings', label: 'Settings', adminOnly: true },
 ] as const;
 
+/**
+ * The signed-in frame. The page inside renders at once, while the sign-in check (`auth.me`)
+ * is under way, so that the page's own requests go out with it instead of after it; what
+ * depends on who is signed in waits for the answer (useSession suspends). A stranger goes
+ * to /login, from here or from any request answered 401.
+ */
 export function AppLayout() {
-  const me = trpc.auth.me.useQuery(undefined, { meta: { silent: true }, retry: false });
+  // Started by the route's loader; asked again only after a 401 (which clears the cache).
+  const me = trpc.auth.me.useQuery(undefined, {
+    meta: { silent: true },
+    retry: false,
+    staleTime: Infinity,
+  });
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -36,14 +49,14 @@ export function AppLayout() {
     },
   });
 
-  if (me.isPending) {
-    return (
-      <Center h="100vh">
-        <Loader aria-label="Loading" />
-      </Center>
-    );
-  }
-  if (me.error || me.data.kind !== 'user') {
+  const [known] = useState(() => deferred<SignedInUser>());
+  const user = me.data?.kind === 'user' ? me.data : null;
+  useEffect(() => {
+    if (user) known.resolve(user);
+  }, [known, user]);
+  const session = useMemo(() => ({ user, known: known.promise }), [known, user]);
+
+  if (me.error || (me.data && me.data.kind !== 'user')) {
     if (me.error && !isUnauthorized(me.error)) {
       return (
         <Center h="100vh">
@@ -53,10 +66,9 @@ export function AppLayout() {
     }
     return <Navigate to="/login" search={{ redirect: location.href }} replace />;
   }
-  const user = me.data;
 
   return (
-    <SessionProvider value={user}>
+    <SessionProvider value={session}>
       <AppShell
         header={{ height: 52 }}
         navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
@@ -77,16 +89,21 @@ export function AppLayout() {
               </Title>
             </Group>
             <Group gap="sm" wrap="nowrap">
-              <Text size="sm" data-testid="signed-in-as" visibleFrom="xs">
-                {user.username}{' '}
-                <Text span c="dimmed">
-                  ({user.role})
+              {user ? (
+                <Text size="sm" data-testid="signed-in-as" visibleFrom="xs">
+                  {user.username}{' '}
+                  <Text span c="dimmed">
+                    ({user.role})
+                  </Text>
                 </Text>
-              </Text>
+              ) : (
+                <Skeleton h={16} w={120} visibleFrom="xs" aria-label="Checking sign-in" />
+              )}
               <Button
                 variant="subtle"
                 size="xs"
                 loading={logout.isPending}
+                disabled={!user}
                 onClick={() => {
                   logout.mutate({});
                 }}
@@ -97,7 +114,7 @@ export function AppLayout() {
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs" aria-label="Main">
-          {NAV.filter((item) => !item.adminOnly || user.role === 'admin').map((item) => (
+          {NAV.filter((item) => !item.adminOnly || user?.role === 'admin').map((item) => (
             <NavLink
               key={item.to}
               component={Link}
@@ -111,7 +128,15 @@ export function AppLayout() {
           ))}
         </AppShell.Navbar>
         <AppShell.Main>
-          <Outlet />
+          <Suspense
+            fallback={
+              <Center h={200}>
+                <Loader aria-label="Loading" />
+              </Center>
+            }
+          >
+            <Outlet />
+          </Suspense>
         </AppShell.Main>
       </AppShell>
     </SessionProvider>

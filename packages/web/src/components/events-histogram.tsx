@@ -1,10 +1,11 @@
 import { EVENT_STATUSES } from '@audit/db/values';
 import { Center, Group, Paper, Skeleton, Text } from '@mantine/core';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Bar, BarChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-import { formatInZone } from '../lib/time';
+import { formatInZone, formatShortInZone } from '../lib/time';
 import type { RouterOutputs } from '../trpc';
+import { BasisNote, countText } from './count-basis';
 import { STATUS_LABELS } from './status-badge';
 
 type Histogram = RouterOutputs['auditLogs']['histogram'];
@@ -41,6 +42,21 @@ export function histogramBuckets(histogram: Histogram): Bucket[] {
   });
 }
 
+/**
+ * The buckets an approximate answer did not count in full: those starting before `since`
+ * (only the newest events were read). [first, last] indexes, or null when all are counted.
+ */
+export function uncountedBuckets(
+  buckets: readonly Bucket[],
+  basis: Histogram['basis'],
+): [number, number] | null {
+  if (basis.exact || !basis.since) return null;
+  const since = Date.parse(basis.since);
+  let last = -1;
+  for (const bucket of buckets) if (bucket.start < since) last = bucket.index;
+  return last < 0 ? null : [0, last];
+}
+
 interface EventsHistogramProps {
   histogram: Histogram | undefined;
   timeZone: string;
@@ -49,21 +65,28 @@ interface EventsHistogramProps {
 }
 
 /** Events over time, stacked by status. Drag across it to narrow the range. */
-export function EventsHistogram({ histogram, timeZone, onSelectRange }: EventsHistogramProps) {
+export const EventsHistogram = memo(function EventsHistogram({
+  histogram,
+  timeZone,
+  onSelectRange,
+}: EventsHistogramProps) {
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [dragTo, setDragTo] = useState<number | null>(null);
 
   if (!histogram) return <Skeleton h={140} />;
   const buckets = histogramBuckets(histogram);
-  if (buckets.length === 0) {
+  const { exact } = histogram.basis;
+  if (buckets.every((bucket) => bucket.total === 0)) {
     return (
-      <Paper withBorder h={140}>
+      <Paper withBorder h={140} data-testid="histogram">
         <Center h="100%">
-          <Text c="dimmed">No events in this range</Text>
+          <Text c="dimmed">{exact ? 'No events in this range' : '≈ No events counted'}</Text>
         </Center>
       </Paper>
     );
   }
+  const uncounted = uncountedBuckets(buckets, histogram.basis);
+  const sinceText = histogram.basis.since ? formatShortInZone(histogram.basis.since, timeZone) : '';
   const dayOrLonger = histogram.bucket === 'month' || histogram.bucket >= 86_400_000;
   const label = (ms: number) => {
     const text = formatInZone(new Date(ms), timeZone);
@@ -89,6 +112,7 @@ export function EventsHistogram({ histogram, timeZone, onSelectRange }: EventsHi
       withBorder
       p="xs"
       data-testid="histogram"
+      data-exact={exact}
       aria-label="Events over time; drag to narrow the range"
     >
       <Group justify="space-between" mb={4}>
@@ -111,6 +135,7 @@ export function EventsHistogram({ histogram, timeZone, onSelectRange }: EventsHi
           ))}
         </Group>
       </Group>
+      <BasisNote basis={histogram.basis} timeZone={timeZone} testId="histogram-basis" />
       <div style={{ userSelect: 'none', height: 120 }}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart
@@ -137,14 +162,42 @@ export function EventsHistogram({ histogram, timeZone, onSelectRange }: EventsHi
               fontSize={11}
               minTickGap={40}
             />
-            <YAxis fontSize={11} width={48} allowDecimals={false} />
+            <YAxis
+              fontSize={11}
+              width={48}
+              allowDecimals={false}
+              tickFormatter={(count: number) => (count === 0 ? '0' : countText(count, exact))}
+            />
             <Tooltip
               isAnimationActive={false}
               labelFormatter={(index) => {
                 const bucket = buckets[Number(index)];
-                return bucket ? `${label(bucket.start)} – ${label(bucket.end)}` : '';
+                if (!bucket) return '';
+                const text = `${label(bucket.start)} – ${label(bucket.end)}`;
+                return uncounted && bucket.index <= uncounted[1]
+                  ? `${text} (not all counted)`
+                  : text;
               }}
+              formatter={(value) => (typeof value === 'number' ? countText(value, exact) : value)}
             />
+            {uncounted && (
+              // Before `since` only some events (or none) were read: the bars there fall short.
+              <ReferenceArea
+                x1={uncounted[0]}
+                x2={uncounted[1]}
+                fill="var(--mantine-color-gray-5)"
+                fillOpacity={0.25}
+                stroke="var(--mantine-color-gray-6)"
+                strokeDasharray="4 3"
+                ifOverflow="visible"
+                label={{
+                  value: `not all counted before ${sinceText}`,
+                  position: 'insideTopLeft',
+                  fontSize: 11,
+                  fill: 'var(--mantine-color-dimmed)',
+                }}
+              />
+            )}
             {EVENT_STATUSES.map((status) => (
               <Bar
                 key={status}
@@ -168,4 +221,4 @@ export function EventsHistogram({ histogram, timeZone, onSelectRange }: EventsHi
       </div>
     </Paper>
   );
-}
+});

@@ -4,7 +4,6 @@ import {
   Checkbox,
   Group,
   Popover,
-  ScrollArea,
   Select,
   Skeleton,
   Stack,
@@ -14,7 +13,7 @@ import {
 } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
-import { useMemo, type ReactNode } from 'react';
+import { memo, useMemo, type CSSProperties, type ReactNode } from 'react';
 
 import {
   COLUMNS,
@@ -26,16 +25,41 @@ import {
 } from '../lib/logs-search';
 import { formatInZone } from '../lib/time';
 import type { AuditEvent } from '../trpc';
+import { UNMOUNTED_WHEN_CLOSED } from './filter-bar';
 import { StatusBadge } from './status-badge';
+
+const TD_CLASS = `${Table.classes.td} mantine-Table-td`;
+const TEXT_CLASS = `${Text.classes.root} mantine-Text-root`;
+
+// A page is hundreds of cells: they are plain elements styled once here, not components.
+const CELL_STYLES = {
+  time: {
+    fontFamily: 'var(--mantine-font-family-monospace)',
+    fontSize: 'var(--mantine-font-size-sm)',
+    whiteSpace: 'nowrap',
+  },
+  // Text size="sm" lineClamp={2}, as Mantine's Text sets it (its CSS variables).
+  description: {
+    '--text-fz': 'var(--mantine-font-size-sm)',
+    '--text-lh': 'var(--mantine-line-height-sm)',
+    '--text-line-clamp': 2,
+    minWidth: 'calc(13.75rem * var(--mantine-scale))',
+    maxWidth: 'calc(26.25rem * var(--mantine-scale))',
+  } as CSSProperties,
+  value: {
+    fontSize: 'var(--mantine-font-size-sm)',
+    display: 'block',
+    maxWidth: 240,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+} satisfies Record<string, CSSProperties>;
 
 function cellContent(event: AuditEvent, column: ColumnId, timeZone: string): ReactNode {
   switch (column) {
     case 'occurredAt':
-      return (
-        <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
-          {formatInZone(event.occurredAt, timeZone)}
-        </Text>
-      );
+      return <span style={CELL_STYLES.time}>{formatInZone(event.occurredAt, timeZone)}</span>;
     case 'status':
       return <StatusBadge status={event.status} />;
     case 'jobId':
@@ -54,17 +78,23 @@ function cellContent(event: AuditEvent, column: ColumnId, timeZone: string): Rea
       ) : null;
     case 'description':
       return (
-        <Text size="sm" lineClamp={2} miw={220} maw={420} title={event.description ?? undefined}>
+        <p
+          className={TEXT_CLASS}
+          data-size="sm"
+          data-line-clamp
+          style={CELL_STYLES.description}
+          title={event.description ?? undefined}
+        >
           {event.description}
-        </Text>
+        </p>
       );
     default: {
       // One line per row; the full value is in the tooltip and the detail drawer.
       const value = event[column];
       return value === null ? null : (
-        <Text size="sm" truncate="end" maw={240} title={value}>
+        <span style={CELL_STYLES.value} title={value}>
           {value}
-        </Text>
+        </span>
       );
     }
   }
@@ -84,7 +114,8 @@ interface EventsTableProps {
   onOpen: (event: AuditEvent) => void;
 }
 
-export function EventsTable(props: EventsTableProps) {
+/** Memoized: the page re-renders as its other parts (histogram, facets) arrive. */
+export const EventsTable = memo(function EventsTable(props: EventsTableProps) {
   const { search, timeZone, items, onSort, onOpen, onChange } = props;
   const visible = search.cols ?? DEFAULT_COLUMNS;
   const sortField = search.sort ?? 'occurredAt';
@@ -120,6 +151,7 @@ export function EventsTable(props: EventsTableProps) {
             }}
           />
           <Select
+            comboboxProps={UNMOUNTED_WHEN_CLOSED}
             aria-label="Rows per page"
             w={130}
             size="xs"
@@ -134,7 +166,7 @@ export function EventsTable(props: EventsTableProps) {
           />
         </Group>
       </Group>
-      <ScrollArea type="auto" offsetScrollbars>
+      <Table.ScrollContainer minWidth={900} type="native">
         <Table striped highlightOnHover stickyHeader miw={900} data-testid="events-table">
           <Table.Thead>
             {table.getHeaderGroups().map((group) => (
@@ -166,16 +198,17 @@ export function EventsTable(props: EventsTableProps) {
             ))}
           </Table.Thead>
           <Table.Tbody>
-            {!items &&
-              Array.from({ length: 8 }, (_, i) => (
-                <Table.Tr key={i}>
-                  {columns.map((c) => (
-                    <Table.Td key={c.id}>
-                      <Skeleton h={16} />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
+            {!items && (
+              <Table.Tr>
+                <Table.Td colSpan={columns.length}>
+                  <Stack gap={21} py={6} aria-label="Loading events">
+                    {Array.from({ length: 8 }, (_, i) => (
+                      <Skeleton key={i} h={16} />
+                    ))}
+                  </Stack>
+                </Table.Td>
+              </Table.Tr>
+            )}
             {items?.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={columns.length}>
@@ -203,15 +236,16 @@ export function EventsTable(props: EventsTableProps) {
                 }}
               >
                 {row.getVisibleCells().map((cell) => (
-                  <Table.Td key={cell.id} data-col={cell.column.id}>
+                  // Plain cells with Table.Td's classes: a page has hundreds of them.
+                  <td key={cell.id} className={TD_CLASS} data-col={cell.column.id}>
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </Table.Td>
+                  </td>
                 ))}
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
-      </ScrollArea>
+      </Table.ScrollContainer>
       <Group justify="flex-end" gap="xs">
         <Button
           variant="default"
@@ -236,7 +270,7 @@ export function EventsTable(props: EventsTableProps) {
       </Group>
     </Stack>
   );
-}
+});
 
 function sameColumns(a: readonly ColumnId[], b: readonly ColumnId[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);

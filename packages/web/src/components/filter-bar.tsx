@@ -1,20 +1,30 @@
 import { EVENT_STATUSES } from '@audit/db/values';
-import { Button, Group, MultiSelect, Select, SimpleGrid, TagsInput } from '@mantine/core';
-import { DateTimePicker } from '@mantine/dates';
-import { useMemo } from 'react';
+import { Button, Group, MultiSelect, Select, SimpleGrid, Skeleton, TagsInput } from '@mantine/core';
+import { lazy, memo, Suspense, useMemo, useState } from 'react';
 
 import {
   activeFilterCount,
   clearFilters,
   RANGE_PRESETS,
+  rangeOf,
   withFilter,
   withPreset,
   type FilterKey,
   type LogsSearch,
-  type RangePreset,
+  type RangeChoice,
 } from '../lib/logs-search';
-import { allTimeZones, isoToWallClock, offsetLabel, wallClockToIso } from '../lib/time';
+import { allTimeZones, offsetLabel } from '../lib/time';
 import { STATUS_LABELS } from './status-badge';
+
+/**
+ * Mantine keeps a closed combobox's dropdown mounted (hidden) and positions it, which forces a
+ * style recalculation each; eight of them made the first screen's render markedly longer.
+ */
+export const UNMOUNTED_WHEN_CLOSED = { keepMounted: false } as const;
+
+const CustomRangeInputs = lazy(() =>
+  import('./custom-range-inputs').then((m) => ({ default: m.CustomRangeInputs })),
+);
 
 interface FilterBarProps {
   search: LogsSearch;
@@ -30,9 +40,21 @@ const TEXT_FILTERS: { key: Exclude<FilterKey, 'status'>; label: string; placehol
   { key: 'tenant', label: 'Tenant', placeholder: 'default' },
 ];
 
-export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
-  const zones = useMemo(() => allTimeZones().map((zone) => ({ value: zone, label: zone })), []);
-  const rangeValue = search.from || search.to ? 'custom' : (search.range ?? 'all');
+/** Where the filter controls go, while they mount (LogsPage): the same height, nothing to use. */
+export function FilterBarPlaceholder() {
+  return <Skeleton h={58} aria-label="Loading filters" data-testid="filters-loading" />;
+}
+
+export const FilterBar = memo(function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
+  // Every zone the browser knows (hundreds) once the list is opened; until then only the
+  // current one, which keeps the first screen's render short.
+  const [zonesOpened, setZonesOpened] = useState(false);
+  const zones = useMemo(
+    () => (zonesOpened ? allTimeZones() : [timeZone]).map((zone) => ({ value: zone, label: zone })),
+    [zonesOpened, timeZone],
+  );
+  const offset = useMemo(() => offsetLabel(timeZone), [timeZone]);
+  const rangeValue = rangeOf(search);
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
@@ -42,6 +64,7 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
         style={{ flex: '1 1 600px' }}
       >
         <MultiSelect
+          comboboxProps={UNMOUNTED_WHEN_CLOSED}
           label="Status"
           placeholder="Any"
           data={EVENT_STATUSES.map((status) => ({
@@ -56,6 +79,7 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
         />
         {TEXT_FILTERS.map(({ key, label, placeholder }) => (
           <TagsInput
+            comboboxProps={UNMOUNTED_WHEN_CLOSED}
             key={key}
             label={label}
             placeholder={search[key] ? undefined : placeholder}
@@ -68,11 +92,12 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
         ))}
       </SimpleGrid>
       <Select
+        comboboxProps={UNMOUNTED_WHEN_CLOSED}
         label="Time range"
         w={170}
         data={[
-          { value: 'all', label: 'All time' },
           ...Object.entries(RANGE_PRESETS).map(([value, { label }]) => ({ value, label })),
+          { value: 'all', label: 'All time' },
           { value: 'custom', label: 'Custom' },
         ]}
         value={rangeValue}
@@ -81,51 +106,35 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
           if (value === 'custom') {
             const from = new Date(Date.now() - RANGE_PRESETS['24h'].ms).toISOString();
             onChange(withFilter(search, { range: undefined, from, to: undefined }));
-          } else {
-            onChange(withPreset(search, value === 'all' ? undefined : (value as RangePreset)));
+          } else if (value) {
+            onChange(withPreset(search, value as RangeChoice));
           }
         }}
       />
       {rangeValue === 'custom' && (
-        <>
-          <DateTimePicker
-            label={`From (${timeZone})`}
-            w={200}
-            withSeconds
-            clearable
-            valueFormat="YYYY-MM-DD HH:mm:ss"
-            value={search.from ? isoToWallClock(search.from, timeZone) : null}
-            onChange={(value) => {
-              onChange(
-                withFilter(search, { from: value ? wallClockToIso(value, timeZone) : undefined }),
-              );
-            }}
-          />
-          <DateTimePicker
-            label={`To (${timeZone})`}
-            w={200}
-            withSeconds
-            clearable
-            valueFormat="YYYY-MM-DD HH:mm:ss"
-            value={search.to ? isoToWallClock(search.to, timeZone) : null}
-            onChange={(value) => {
-              onChange(
-                withFilter(search, { to: value ? wallClockToIso(value, timeZone) : undefined }),
-              );
-            }}
-          />
-        </>
+        <Suspense
+          fallback={
+            <>
+              <Skeleton w={200} h={36} />
+              <Skeleton w={200} h={36} />
+            </>
+          }
+        >
+          <CustomRangeInputs search={search} timeZone={timeZone} onChange={onChange} />
+        </Suspense>
       )}
       <Select
+        comboboxProps={UNMOUNTED_WHEN_CLOSED}
         label="Time zone"
         w={220}
         searchable
         data={zones}
         value={timeZone}
+        onDropdownOpen={() => {
+          setZonesOpened(true);
+        }}
         allowDeselect={false}
-        description={
-          <span data-testid="time-zone">{`${timeZone} (${offsetLabel(timeZone)})`}</span>
-        }
+        description={<span data-testid="time-zone">{`${timeZone} (${offset})`}</span>}
         inputWrapperOrder={['label', 'input', 'description']}
         onChange={(value) => {
           if (value) onChange({ ...search, tz: value });
@@ -143,4 +152,4 @@ export function FilterBar({ search, timeZone, onChange }: FilterBarProps) {
       )}
     </Group>
   );
-}
+});

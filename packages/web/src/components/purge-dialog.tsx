@@ -1,3 +1,5 @@
+import '@mantine/dates/styles.css';
+
 import type { EventFilterInput } from '@audit/api/filters';
 import {
   Alert,

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import {
   addFilterValue,
   clearFilters,
+  DEFAULT_RANGE,
   parseLogsSearch,
+  rangeOf,
   searchToFilter,
   withFilter,
   withPreset,
@@ -78,6 +80,40 @@ describe('the Audit Logs URL', () => {
     expect(eventFilterSchema.safeParse(filter).success).toBe(true);
   });
 
+  it('opens a link without a range on the last 7 days, and keeps the URL as it was', () => {
+    expect(DEFAULT_RANGE).toBe('7d');
+    // An old link: no range param at all.
+    const old = parseLogsSearch(defaultParseSearch('?status=%5B%22failure%22%5D'));
+    expect(old).toEqual({ status: ['failure'] });
+    expect(rangeOf(old)).toBe('7d');
+    expect(searchToFilter(old, NOW)).toEqual({
+      status: ['failure'],
+      from: '2026-06-08T12:00:00.000Z',
+    });
+    expect(searchToFilter(parseLogsSearch({}), NOW)).toEqual({ from: '2026-06-08T12:00:00.000Z' });
+  });
+
+  it('reads range=all as every event: no time bound at all', () => {
+    const all = parseLogsSearch(defaultParseSearch('?range=all'));
+    expect(all).toEqual({ range: 'all' });
+    expect(rangeOf(all)).toBe('all');
+    expect(searchToFilter(all, NOW)).toEqual({});
+    expect(throughUrl(all)).toEqual(all);
+    expect(defaultStringifySearch(all)).toBe('?range=all');
+    // A custom range still wins over it.
+    expect(searchToFilter({ range: 'all', from: '2026-01-01T00:00:00.000Z' }, NOW)).toEqual({
+      from: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('writes the default range as no param, every other choice explicitly', () => {
+    expect(withPreset({ range: 'all', cursor: 'c' }, '7d')).toEqual({});
+    expect(withPreset({}, 'all')).toEqual({ range: 'all' });
+    expect(withPreset({ from: '2026-06-01T00:00:00.000Z' }, '24h')).toEqual({ range: '24h' });
+    expect(rangeOf(withPreset({}, '30d'))).toBe('30d');
+    expect(rangeOf({ range: 'all', to: '2026-06-01T00:00:00.000Z' })).toBe('custom');
+  });
+
   it('lets a custom range win over a preset', () => {
     const filter = searchToFilter(
       { range: '1h', from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' },
@@ -133,5 +169,7 @@ describe('the Audit Logs URL', () => {
         limit: 25,
       }),
     ).toEqual({ sort: 'status', tz: 'UTC', limit: 25 });
+    // All time is a choice away from the default: clearing goes back to the last 7 days.
+    expect(rangeOf(clearFilters({ range: 'all' }))).toBe('7d');
   });
 });

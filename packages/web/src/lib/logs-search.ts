@@ -16,6 +16,13 @@ export const RANGE_PRESETS = {
 } as const;
 export type RangePreset = keyof typeof RANGE_PRESETS;
 const PRESET_KEYS = Object.keys(RANGE_PRESETS) as [RangePreset, ...RangePreset[]];
+/** `range` in the URL: a preset, or every event (`range=all`). */
+export type RangeChoice = RangePreset | 'all';
+/**
+ * The range of a link without one (no `range`, `from` or `to`): a working week and its
+ * weekend, what "what happened recently" usually means. Choosing it drops `range` from the URL.
+ */
+export const DEFAULT_RANGE: RangePreset = '7d';
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -68,8 +75,11 @@ export const logsSearchSchema = z.object({
   objectType: optional(values),
   application: optional(values),
   tenant: optional(values),
-  /** A preset range, relative to now; ignored when from or to is given. */
-  range: optional(z.enum(PRESET_KEYS)),
+  /**
+   * A preset range, relative to now, or `all`; ignored when from or to is given. Absent:
+   * DEFAULT_RANGE.
+   */
+  range: optional(z.enum([...PRESET_KEYS, 'all'])),
   from: optional(z.iso.datetime({ offset: true })),
   to: optional(z.iso.datetime({ offset: true })),
   sort: optional(z.enum(COLUMN_IDS)),
@@ -120,10 +130,17 @@ export function searchToFilter(search: LogsSearch, now: number): EventFilterInpu
   if (search.from || search.to) {
     if (search.from) filter.from = search.from;
     if (search.to) filter.to = search.to;
-  } else if (search.range) {
-    filter.from = new Date(now - RANGE_PRESETS[search.range].ms).toISOString();
+  } else {
+    const range = search.range ?? DEFAULT_RANGE;
+    if (range !== 'all') filter.from = new Date(now - RANGE_PRESETS[range].ms).toISOString();
   }
   return filter;
+}
+
+/** The preset range the view shows ('custom' when from or to is given). */
+export function rangeOf(search: LogsSearch): RangeChoice | 'custom' {
+  if (search.from || search.to) return 'custom';
+  return search.range ?? DEFAULT_RANGE;
 }
 
 /**
@@ -147,8 +164,10 @@ export function withRange(search: LogsSearch, from: Date, to: Date): LogsSearch 
   return withFilter(search, { range: undefined, from: start.toISOString(), to: end.toISOString() });
 }
 
-export function withPreset(search: LogsSearch, preset: RangePreset | undefined): LogsSearch {
-  return withFilter(search, { range: preset, from: undefined, to: undefined });
+/** A preset range (or all time); the default one leaves `range` out of the URL. */
+export function withPreset(search: LogsSearch, preset: RangeChoice): LogsSearch {
+  const range = preset === DEFAULT_RANGE ? undefined : preset;
+  return withFilter(search, { range, from: undefined, to: undefined });
 }
 
 /** Header click: first click sorts descending, the next ascending; the time column is the default. */
@@ -162,12 +181,13 @@ export function withSortToggled(search: LogsSearch, column: ColumnId): LogsSearc
   return withFilter(search, { sort: column, dir });
 }
 
-/** How many filters narrow the view (for the "clear" button). */
+/** How many filters narrow or widen the view beyond the default (for the "clear" button). */
 export function activeFilterCount(search: LogsSearch): number {
   const keys = ['q', 'range', 'from', 'to', ...Object.keys(FILTER_FIELDS)] as (keyof LogsSearch)[];
   return keys.filter((key) => search[key] !== undefined).length;
 }
 
+/** Back to the default view (DEFAULT_RANGE, no filters), keeping how the table looks. */
 export function clearFilters(search: LogsSearch): LogsSearch {
   const { sort, dir, limit, cols, tz } = search;
   return compact({ sort, dir, limit, cols, tz });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatInZone, isoToWallClock, offsetLabel, wallClockToIso } from './time';
+import {
+  formatInZone,
+  formatShortInZone,
+  isoToWallClock,
+  offsetLabel,
+  wallClockToIso,
+} from './time';
 
 describe('times in the viewer’s zone', () => {
   const instant = '2026-01-15T09:30:05.120Z';
@@ -29,5 +35,16 @@ describe('times in the viewer’s zone', () => {
       '2026-07-15 00:00:00',
     );
     expect(() => wallClockToIso('tomorrow', 'UTC')).toThrow('not a date and time');
+  });
+});
+
+describe('formatShortInZone', () => {
+  const now = new Date('2026-11-20T12:00:00Z');
+  it('writes day, month and time in the zone, the year only when it is not this one', () => {
+    expect(formatShortInZone('2026-11-03T10:42:59Z', 'UTC', now)).toBe('3 Nov 10:42');
+    expect(formatShortInZone('2026-11-03T10:42:00Z', 'Asia/Tokyo', now)).toBe('3 Nov 19:42');
+    expect(formatShortInZone('2025-12-31T23:30:00Z', 'UTC', now)).toBe('31 Dec 2025 23:30');
+    // New Year's Eve in UTC is already next year in Tokyo.
+    expect(formatShortInZone('2025-12-31T23:30:00Z', 'Asia/Tokyo', now)).toBe('1 Jan 08:30');
   });
 });

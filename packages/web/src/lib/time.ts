@@ -2,8 +2,10 @@ import { TZDate } from '@date-fns/tz';
 
 /** Times are stored and sent in UTC; the SPA shows them in the viewer's zone or a chosen one. */
 
+let viewerZone: string | undefined;
 export function viewerTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  viewerZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return viewerZone;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -32,6 +34,38 @@ export function formatInZone(instant: string | Date, timeZone: string): string {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(date)) parts[part.type] = part.value;
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${parts.fractionalSecond}`;
+}
+
+const shortFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * `3 Nov 10:42` in the zone, for a line of text (`3 Nov 2025 10:42` when not this year in
+ * that zone).
+ */
+export function formatShortInZone(
+  instant: string | Date,
+  timeZone: string,
+  now: Date = new Date(),
+): string {
+  let formatter = shortFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    shortFormatters.set(timeZone, formatter);
+  }
+  const partsOf = (date: Date) =>
+    Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  const parts = partsOf(date);
+  const year = parts.year === partsOf(now).year ? '' : ` ${parts.year ?? ''}`;
+  return `${parts.day ?? ''} ${parts.month ?? ''}${year} ${parts.hour ?? ''}:${parts.minute ?? ''}`;
 }
 
 /** The zone's offset at that instant, as `UTC+01:00`. */
