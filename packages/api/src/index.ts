@@ -9,6 +9,6 @@ export { jobHandlers } from './jobs/handlers';
 export { CountCompactor } from './jobs/count-compactor';
 export { startBackgroundWork, type BackgroundOptions } from './jobs/background';
 export { SORT_FIELDS, type SortField } from './data/events';
-export { chooseBucket } from './data/time-buckets';
+export { bucketBoundaries, chooseBucket, coverRange, coverSpans } from './data/time-buckets';
 export { EXPORT_COLUMNS } from './archive/archive';
 export { SERVER_HEAP_LIMIT_MB } from './heap';

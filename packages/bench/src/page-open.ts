@@ -1,4 +1,4 @@
-import { chooseBucket } from '@audit/api';
+import { bucketBoundaries, chooseBucket, coverRange, coverSpans } from '@audit/api';
 
 import { eventStatements, type CapturedQuery } from './capture';
 import type { BenchOptions } from './options';
@@ -10,8 +10,8 @@ import type { BenchTarget } from './target';
  * The Audit Logs page opening (issue 12): the list, the histogram and the facets asked for
  * at once, in one batched request, as the web app sends them. The direct side is the
  * least SQL that gives the same screen from the same event counts (the list's own
- * statements, a histogram and the facets straight off event_counts, each on its own
- * connection as the server runs them); for reference, the full scans the product ran
+ * statements, and a histogram and the facets written by hand over event_counts, each on its
+ * own connection as the server runs them); for reference, the full scans the product ran
  * before the counts existed.
  */
 
@@ -95,14 +95,6 @@ function batchUrl(base: string, calls: Record<string, unknown>): string {
 const sqlText = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const sqlTime = (ms: number) => `${sqlText(new Date(ms).toISOString())}::timestamptz`;
 
-/** The coarsest grain of the counts that a bucket of `size` ms (or a month) is made of. */
-function grainFor(size: number | 'month'): string {
-  if (size === 'month') return 'month';
-  if (size % DAY === 0) return 'day';
-  if (size % 3_600_000 === 0) return 'hour';
-  return 'minute';
-}
-
 /** The range the page shows, and the bucket its histogram uses. */
 async function rangeOf(view: View, target: BenchTarget): Promise<{ from: number; to: number }> {
   const end = target.end.getTime();
@@ -114,42 +106,84 @@ async function rangeOf(view: View, target: BenchTarget): Promise<{ from: number;
   return { from: Number(row?.first), to: Number(row?.last) };
 }
 
+/** `(grain = 'day' AND bucket >= … AND bucket < …) OR …`: whole buckets of the counts. */
+function piecesWhere(pieces: { grain: string; from: number; to: number }[]): string {
+  if (pieces.length === 0) return 'false';
+  return pieces
+    .map(
+      (p) =>
+        `(grain = '${p.grain}' AND bucket >= ${sqlTime(p.from)} AND bucket < ${sqlTime(p.to)})`,
+    )
+    .join(' OR ');
+}
+
+/** `(occurred_at >= … AND occurred_at < …) OR …`: the ends finer than the counts. */
+function edgesWhere(edges: { from: number; to: number }[]): string {
+  if (edges.length === 0) return 'false';
+  return edges
+    .map((e) => `(occurred_at >= ${sqlTime(e.from)} AND occurred_at < ${sqlTime(e.to)})`)
+    .join(' OR ');
+}
+
 /**
- * The histogram and facets of a range or single-field view straight off event_counts, at
- * the coarsest grain that fits (no exact ends: the least work that draws the same screen).
+ * The same histogram and facets (the same numbers) written by hand over event_counts:
+ * whole buckets of the coarsest grains that fit, and the events of the bits finer than the
+ * counts at the range's ends; all time is the month rows alone.
  */
 function rollupStatements(view: View, range: { from: number; to: number }): string[] {
-  const bucket = chooseBucket(range.to + 1 - range.from, HISTOGRAM_BUCKETS);
-  const histogramGrain = grainFor(bucket === 'month' ? 'month' : Math.max(bucket, 60_000));
-  const span = range.to - range.from;
-  const facetGrain = view.span === null ? 'month' : span >= 2 * DAY ? 'day' : 'hour';
   const dimension = view.extra.userName ? 'userName' : '*';
-  const value = (alias: string) =>
+  const finest = view.extra.userName ? 'hour' : 'minute';
+  const countFilter = (alias: string) =>
     (view.extra.userName ? ` AND ${alias}value = ${sqlText(view.extra.userName)}` : '') +
     (view.extra.status ? ` AND ${alias}status = ${sqlText(view.extra.status)}` : '');
-  const inRange = (grain: string) =>
-    `bucket >= date_trunc('${grain}', ${sqlTime(range.from)}, 'UTC') AND bucket <= ${sqlTime(range.to)}`;
-  const binned =
+  const eventFilter =
+    (view.extra.userName ? ` AND user_name = ${sqlText(view.extra.userName)}` : '') +
+    (view.extra.status ? ` AND status = ${sqlText(view.extra.status)}` : '');
+
+  const bucket = chooseBucket(
+    range.to + 1 - range.from,
+    HISTOGRAM_BUCKETS,
+    finest === 'hour' ? 3_600_000 : 60_000,
+  );
+  const binned = (column: string) =>
     bucket === 'month'
-      ? `date_trunc('month', bucket, 'UTC')`
-      : `date_bin('${bucket / 1000} seconds'::interval, bucket, timestamptz '2000-01-03 00:00Z')`;
-  const histogram = `SELECT ${binned} AS start, status, sum(n) AS n FROM event_counts
-    WHERE dimension = ${sqlText(dimension)} AND grain = '${histogramGrain}'
-      AND ${inRange(histogramGrain)}${value('')}
+      ? `date_trunc('month', ${column}, 'UTC')`
+      : `date_bin('${bucket / 1000} seconds'::interval, ${column}, timestamptz '2000-01-03 00:00Z')`;
+  const boundaries = bucketBoundaries(range.from, range.to, bucket, 'UTC');
+  const histogramCover = coverSpans(boundaries, range.from, range.to + 1, finest);
+  const histogram = `SELECT start, status, sum(n) AS n FROM (
+      SELECT ${binned('bucket')} AS start, status, n FROM event_counts
+      WHERE dimension = ${sqlText(dimension)} AND (${piecesWhere(histogramCover.pieces)})${countFilter('')}
+      UNION ALL
+      SELECT ${binned('occurred_at')}, status, 1 FROM events
+      WHERE (${edgesWhere(histogramCover.edges)})${eventFilter}) AS counted
     GROUP BY 1, 2`;
+
   // Each field from its own rows; status from the totals (or from the filtered field's rows).
+  const facetCover =
+    view.span === null ? { pieces: [], edges: [] } : coverRange(range.from, range.to + 1, 'hour');
+  const facetRanges =
+    view.span === null ? `grain = 'month'` : `(${piecesWhere(facetCover.pieces)})`;
   const facetDims = view.extra.userName
     ? ['userName']
     : ['*', 'userName', 'taskName', 'objectType'];
+  const edgeFacets = view.extra.userName
+    ? `('userName', e.user_name), ('status', e.status::text)`
+    : `('userName', e.user_name), ('taskName', e.task_name), ('objectType', e.object_type), ('status', e.status::text)`;
   const facets = `SELECT facet, value, n FROM (
-      SELECT x.facet, x.value, sum(c.n) AS n,
-             row_number() OVER (PARTITION BY x.facet ORDER BY sum(c.n) DESC) AS rank
-      FROM event_counts c
-      CROSS JOIN LATERAL (VALUES (c.dimension, c.value), ('status', c.status::text)) AS x(facet, value)
-      WHERE c.dimension IN (${facetDims.map(sqlText).join(', ')}) AND c.grain = '${facetGrain}'
-        AND ${inRange(facetGrain)}${value('c.')}
-        AND CASE WHEN x.facet = 'status' THEN c.dimension = ${sqlText(dimension)}
-                 ELSE x.facet = c.dimension AND c.dimension <> '*' END
+      SELECT facet, value, sum(n) AS n,
+             row_number() OVER (PARTITION BY facet ORDER BY sum(n) DESC) AS rank
+      FROM (
+        SELECT x.facet, x.value, c.n
+        FROM event_counts c
+        CROSS JOIN LATERAL (VALUES (c.dimension, c.value), ('status', c.status::text)) AS x(facet, value)
+        WHERE c.dimension IN (${facetDims.map(sqlText).join(', ')}) AND ${facetRanges}${countFilter('c.')}
+          AND CASE WHEN x.facet = 'status' THEN c.dimension = ${sqlText(dimension)}
+                   ELSE x.facet = c.dimension AND c.dimension <> '*' END
+        UNION ALL
+        SELECT x.facet, x.value, 1 FROM events e
+        CROSS JOIN LATERAL (VALUES ${edgeFacets}) AS x(facet, value)
+        WHERE (${edgesWhere(facetCover.edges)})${eventFilter}) AS rows
       GROUP BY 1, 2) AS ranked WHERE rank <= ${FACET_LIMIT}`;
   const statements = [histogram, facets];
   if (view.extra.userName) {
