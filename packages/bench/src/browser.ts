@@ -110,11 +110,16 @@ const MARK_OBSERVER = `(() => {
 const ALL_MARKED = `Object.keys(${JSON.stringify(MARKS)}).every(
   (name) => typeof window.__firstScreen?.[name] === 'number')`;
 
-/** Page code: the marks, and the page's tRPC requests as the browser timed them. */
+/**
+ * Page code: the marks, the page's tRPC requests as the browser timed them, and when the
+ * document arrived and its scripts had run (DOMContentLoaded waits for module scripts).
+ */
 const RESULTS = `[window.__firstScreen,
   performance.getEntriesByType('resource')
     .filter((entry) => new URL(entry.name).pathname.startsWith('/trpc/'))
-    .map((entry) => ({ url: entry.name, start: entry.startTime, end: entry.responseEnd }))]`;
+    .map((entry) => ({ url: entry.name, start: entry.startTime, end: entry.responseEnd })),
+  ((n) => ({ html: n.responseEnd, scriptsRun: n.domContentLoadedEventStart }))(
+    performance.getEntriesByType('navigation')[0])]`;
 
 interface Visit {
   marks: Marks;
@@ -122,6 +127,8 @@ interface Visit {
   trpc: { url: string; start: number; end: number }[];
   /** Scripts fetched over the network (not from the cache): URL and body bytes. */
   scripts: { url: string; bytes: number; gzip: number }[];
+  /** When the document had arrived and its scripts had run. */
+  document: { html: number; scriptsRun: number };
 }
 
 async function visit(page: Page, url: string): Promise<Visit> {
@@ -152,9 +159,10 @@ async function visit(page: Page, url: string): Promise<Visit> {
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    const [marks, trpc] = await page.evaluate<[Marks, Visit['trpc']]>(RESULTS);
+    const [marks, trpc, document] =
+      await page.evaluate<[Marks, Visit['trpc'], Visit['document']]>(RESULTS);
     await Promise.all(pending);
-    return { marks, trpc, scripts };
+    return { marks, trpc, scripts, document };
   } finally {
     page.off('response', onResponse);
   }
@@ -206,7 +214,8 @@ function describeVisit(v: Visit): string {
     })
     .join('; ');
   const marks = (Object.keys(MARKS) as Mark[]).map((m) => `${m} ${v.marks[m].toFixed(0)}`);
-  return `${marks.join(', ')} ms; requests: ${requests}`;
+  const { html, scriptsRun } = v.document;
+  return `${marks.join(', ')} ms; document ${html.toFixed(0)}, scripts run ${scriptsRun.toFixed(0)}; requests: ${requests}`;
 }
 
 /**
