@@ -23,7 +23,7 @@ import { formatMs, summarize, type Summary } from './stats';
 import type { BenchTarget } from './target';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-/** What the issue asks of the first screen (issue 1), on a warm server. */
+/** The first screen's target: its first table rows this soon after navigation, warm server. */
 export const FIRST_ROWS_TARGET_MS = 500;
 
 const CHROMIUM_FLAGS = [

@@ -83,7 +83,7 @@ async function benchTarget(
     results.rows.push(...rows);
     publish(results);
   };
-  // PGlite's full run covers the read scenarios (issue 7); --quick and --pglite-all run all.
+  // PGlite's full run covers the read scenarios; --quick and --pglite-all run all.
   const runsBulk = kind === 'pg' || options.pgliteAll;
   try {
     await warmUpServer(target, options.quick ? 6 : 150);

@@ -130,13 +130,13 @@ export function rowsReadByPlan(plan: string): number {
   return total;
 }
 
-/** A list scenario reading more than this many rows for one page is a defect (issue 7). */
+/** A list scenario reading more than this many rows for one page is a defect. */
 export const ROWS_READ_LIMIT = 5_000;
 
 /**
  * Untimed requests before the first timed one: a freshly started server runs the request
  * path in V8's interpreter until it is hot, which showed as a p95 three times the direct
- * one on whichever list scenario came first (issue 7).
+ * one on whichever list scenario came first.
  */
 export async function warmUpServer(target: BenchTarget, requests: number): Promise<void> {
   const inputs = [

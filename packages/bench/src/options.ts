@@ -37,7 +37,7 @@ export interface BenchOptions {
   keep: boolean;
   /** Server to create the benchmark database on. */
   pgUrl: string;
-  /** Which scenarios PGlite runs by default: the list family (as issue 7 asks), or all. */
+  /** Which scenarios PGlite runs by default: the list family, or all. */
   pgliteAll: boolean;
   /** A paragraph added to the results file (what the figures cannot say themselves). */
   note: string | null;

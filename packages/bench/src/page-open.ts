@@ -7,7 +7,7 @@ import { formatMs, summarize } from './stats';
 import type { BenchTarget } from './target';
 
 /**
- * The Audit Logs page opening (issue 12): the list, the histogram and the facets asked for
+ * The Audit Logs page opening: the list, the histogram and the facets asked for
  * at once, in one batched request, as the web app sends them. The direct side is the
  * least SQL that gives the same screen from the same event counts (the list's own
  * statements, and a histogram and the facets written by hand over event_counts, each on its
@@ -20,7 +20,7 @@ const DAY = 86_400_000;
 const FACETS = ['userName', 'taskName', 'objectType', 'status'] as const;
 const HISTOGRAM_BUCKETS = 60;
 const FACET_LIMIT = 5;
-/** Page open p95 for range and single-field views; free text may take this long (issue 12). */
+/** Page open p95 for range and single-field views; free text may take this long. */
 const PAGE_OPEN_LIMIT_MS = 150;
 const FREE_TEXT_LIMIT_MS = 1000;
 const DIRECT_RATIO_LIMIT = 1.5;

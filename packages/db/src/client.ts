@@ -55,8 +55,8 @@ export interface CreateDbOptions {
 }
 
 /**
- * PGlite's memory, all in one place (issue "[1/7] The first screen at any size", PGlite
- * footprint; checked by `pnpm bench --db pglite --scenario memory`). Its postgres lives in a
+ * PGlite's memory, all in one place (checked by `pnpm bench --db pglite --scenario memory`:
+ * RESULTS.md, PGlite server rows). Its postgres lives in a
  * WASM linear memory that never shrinks (128 MB at least, the module's minimum), and every page
  * of it that postgres touches stays resident. With PGlite's defaults the server idled at
  * ~395 MB RSS on 200 k events and ~780 MB after a first start (peak ~930 MB): shared_buffers
@@ -131,7 +131,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<AuditDb> 
       max: options.maxConnections ?? 10,
       onnotice: () => undefined,
       // JIT compiles a plan that the planner costed high: seconds, for queries that run in
-      // milliseconds (a facets query spent 5 s of its 5.4 s compiling, issue 12).
+      // milliseconds (a facets query spent 5 s of its 5.4 s compiling: RESULTS.md, page open).
       connection: { application_name: 'audit-log-manager', TimeZone: 'UTC', jit: 'off' },
     });
     const db = drizzlePostgres(sql, { schema, logger: options.logger ?? false }) as Database;

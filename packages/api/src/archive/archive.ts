@@ -72,7 +72,7 @@ function isTimeColumn(column: ExportColumn): column is (typeof TIME_COLUMNS)[num
 /**
  * An event as archives take it: its JSON columns as JSON text. Read in bulk, they are
  * written as the database hands them over, without a parse and a stringify per value
- * (a fifth of a 1 M-row export's time, issue 7). PostgreSQL's text of a jsonb value has a
+ * (a fifth of a 1 M-row export's time: RESULTS.md, export rows). PostgreSQL's text of a jsonb value has a
  * space after each `:` and `,`; it is the same JSON.
  */
 export type ArchiveRow = Omit<Event, JsonColumn> & {
@@ -351,7 +351,7 @@ const FIELD_NEEDS_CARE = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20 ]|[\r\n",\uFEFF]| 
  * `'` and quotes. A cell with a quote, comma, line break or byte-order mark, or starting
  * or ending with a space, is quoted with its quotes doubled. These are Papa Parse's rules
  * with that formula pattern, written out: through Papa.unparse they took a fifth of a
- * 1 M-row export's time (issue 7).
+ * 1 M-row export's time (RESULTS.md, export rows).
  */
 export function csvField(text: string | null): string {
   if (text === null) return '';

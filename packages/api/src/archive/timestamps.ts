@@ -1,5 +1,7 @@
 import { tzOffset } from '@date-fns/tz';
 
+import { isTimeZone } from '../schemas/time-zone';
+
 /** Formats an instant as ISO 8601 with milliseconds and the zone's offset at that instant. */
 export type TimestampFormatter = (instant: Date) => string;
 
@@ -37,13 +39,7 @@ export function timestampFormatter(timeZone: string): TimestampFormatter {
 
 /** Throws a RangeError unless the runtime knows `timeZone`. */
 export function assertTimeZone(timeZone: string): void {
-  try {
-    // The constructor is the one authority on which zones this runtime's ICU knows.
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch (error) {
-    throw new RangeError(`Unknown time zone: ${JSON.stringify(timeZone)}`, { cause: error });
-  }
-  if (Number.isNaN(tzOffset(timeZone, new Date()))) {
+  if (!isTimeZone(timeZone) || Number.isNaN(tzOffset(timeZone, new Date()))) {
     throw new RangeError(`Unknown time zone: ${JSON.stringify(timeZone)}`);
   }
 }

@@ -271,7 +271,7 @@ export async function listEvents(
  * values and nothing needs parsing twice: timestamps as epoch milliseconds (a float8 holds
  * them exactly), int8 ids and JSON as text. Drizzle's row mapping with its date parsing,
  * and a JSON parse only to stringify again, took two fifths of a 1 M-row export's time
- * (issue 7).
+ * (RESULTS.md, export rows).
  */
 const ARCHIVE_COLUMNS = Object.entries(getTableColumns(events)).map(([key, column]) => {
   const as = sql.identifier(key);
@@ -357,7 +357,7 @@ export const EXACT_COUNT_LIMIT = 10_000;
  * The total: counted exactly (reading at most EXACT_COUNT_LIMIT + 1 rows) only when the
  * planner expects no more than that, else its estimate. Counting whenever the estimate was
  * within ten times the limit made a page of a day's events (~25 k at 10 M) read 10 001 rows
- * for its total only to answer with the estimate anyway (found by the benchmark, issue 7).
+ * for its total only to answer with the estimate anyway (found by the benchmark: RESULTS.md, list with a 1-day range).
  */
 export async function countEvents(
   db: Database,

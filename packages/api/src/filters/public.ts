@@ -3,6 +3,7 @@
  * `@audit/api/filters` to keep filters in its URL and show query errors as the user types.
  */
 export { eventFilterSchema, type EventFilter, type EventFilterInput } from './schema';
+export { isTimeZone, timeZoneSchema } from '../schemas/time-zone';
 export {
   parseSearchQuery,
   SearchQueryError,

@@ -7,7 +7,8 @@ import { z } from 'zod';
  * (AND); a list of values matches any of them (OR).
  */
 
-const MAX_VALUES = 100;
+/** The most values one filter field takes (the search box holds to it too). */
+export const MAX_VALUES = 100;
 
 /** One value or several; always an array after parsing. */
 function oneOrMany<T extends z.ZodType>(item: T) {

@@ -5,6 +5,7 @@ import {
   eventStatusSchema,
   instantSchema,
   ipPatternSchema,
+  MAX_VALUES,
   patternSchema,
 } from './schema';
 import type { EventFilter } from './schema';
@@ -136,8 +137,6 @@ const ITEM_SCHEMAS: Record<ListField, z.ZodType<string>> = {
   eventId: shape.eventId.unwrap().in.options[0],
 };
 
-/** Mirrors the schema's per-field limit; the final schema parse catches any drift. */
-const MAX_VALUES = 100;
 /** The schema's limit on `description`. */
 const MAX_TEXT = 1000;
 

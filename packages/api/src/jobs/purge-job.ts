@@ -295,7 +295,7 @@ async function dropWholeMonths(
 /**
  * Whether some archived rows lie in a month not dropped whole. When none do, they are all
  * gone already: reading the archive's keys back only to skip every one of them took most
- * of the time of an archived month's purge (issue 7).
+ * of the time of an archived month's purge (RESULTS.md, purge rows).
  */
 function archivedOutsideDroppedMonths(checkpoint: PurgeCheckpoint): boolean {
   return Object.keys(checkpoint.monthCounts).some(

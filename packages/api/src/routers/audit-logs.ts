@@ -26,6 +26,7 @@ import {
   instantSchema,
   type EventFilter,
 } from '../filters/schema';
+import { timeZoneSchema } from '../schemas/time-zone';
 import { ingestProcedure, isoDate, readProcedure, router } from '../trpc';
 
 // ---------------------------------------------------------------- shapes
@@ -238,10 +239,7 @@ export const auditLogsRouter = router({
           /** About how many buckets to cut the range into. */
           buckets: z.number().int().min(1).max(500).default(60),
           /** Day and longer buckets start at midnight in this IANA zone. */
-          timeZone: z
-            .string()
-            .refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Paris' })
-            .default('UTC'),
+          timeZone: timeZoneSchema.default('UTC'),
         })
         .strict(),
     )
@@ -353,13 +351,4 @@ function countRequest(
     conditions: partsConditions(parts, tenantScope),
     budget: ctx.eventsReadBudget,
   };
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

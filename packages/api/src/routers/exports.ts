@@ -8,13 +8,9 @@ import { createJob } from '../data/jobs';
 import { actorName, tenantScopeOf } from '../data/principals';
 import { decimalIdSchema, eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import type { ExportParams } from '../jobs/export-job';
+import { timeZoneSchema } from '../schemas/time-zone';
 import { isoDate, readProcedure, router } from '../trpc';
-import { isTimeZone } from './audit-logs';
 import { jobOutput } from './jobs';
-
-export const timeZoneSchema = z
-  .string()
-  .refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Paris' });
 
 export const archiveOutput = z.object({
   id: z.string(),

@@ -89,7 +89,8 @@ export const events = pgTable(
     index('events_status_idx').on(t.status, t.occurredAt, t.eventId),
     // Every sortable column has its keyset index (column, occurred_at, event_id), so that a
     // page sorted by it reads one page of index wherever it starts, NULLs included (`IS
-    // NULL` is an index condition): migrations/0003, found by the benchmark (issue 7).
+    // NULL` is an index condition): migrations/0003, found by the benchmark; pinned by
+    // packages/bench/src/plans.test.ts.
     index('events_job_id_idx').on(t.jobId, t.occurredAt, t.eventId),
     index('events_recorded_at_idx').on(t.recordedAt, t.occurredAt, t.eventId),
     index('events_event_id_idx').on(t.eventId, t.occurredAt),

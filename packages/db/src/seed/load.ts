@@ -78,7 +78,7 @@ export async function loadSeed(
   // What went in through insertEvents left count deltas: fold them in now rather than leave
   // them to the server's background compaction. Then statistics for the planner: a bulk
   // load outruns autovacuum (PGlite has none), and plans over tables it thinks are small are
-  // slow: a histogram took 2 s instead of 10 ms, lists on PGlite 5–9 times longer (issue 12).
+  // slow: a histogram took 2 s instead of 10 ms, lists on PGlite 5–9 times longer.
   await compactEventCounts(store.db);
   await store.db.execute(sql`ANALYZE events, event_counts`);
   return { ...result, seconds: (performance.now() - started) / 1000 };

@@ -1,5 +1,5 @@
 import { EVENT_STATUSES } from '@audit/db/values';
-import type { EventFilterInput } from '@audit/api/filters';
+import { isTimeZone, type EventFilterInput } from '@audit/api/filters';
 import { z } from 'zod';
 
 /**
@@ -106,15 +106,6 @@ function compact(search: LogsSearch): LogsSearch {
     kept[key] = value;
   }
   return kept;
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The filter the API receives for this view; `now` anchors a preset range. */
