@@ -45,6 +45,23 @@ export default tseslint.config(
     },
   },
   {
+    // Data access throws domain errors (data/errors.ts) that trpc.ts maps to tRPC codes; it
+    // never speaks tRPC itself, so jobs and plain HTTP routes can call it too.
+    files: ['packages/api/src/data/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@trpc/*'], message: 'throw a DomainError (data/errors.ts) instead' },
+            { group: ['../trpc'], message: 'data/ must not depend on the tRPC layer' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests assert on values they just made, and vitest's asymmetric matchers are typed `any`.
     files: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {

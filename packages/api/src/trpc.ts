@@ -1,8 +1,10 @@
 import type { AuditDb, Database } from '@audit/db';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { z, ZodError } from 'zod';
+import { ZodError } from 'zod';
 
 import { API_TOKEN_PREFIX } from './auth/secrets';
+import type { RequestMeta } from './data/audit-trail';
+import { DomainError } from './data/errors';
 import {
   findSessionPrincipal,
   findTokenPrincipal,
@@ -23,11 +25,6 @@ export interface AppDeps {
   eventsReadBudget: number;
 }
 
-export interface RequestMeta {
-  requestId: string;
-  ip: string | null;
-  userAgent: string | null;
-}
 
 /** The request's cookies, so procedures can sign in and out over HTTP and in tests alike. */
 export interface CookieJar {
@@ -118,15 +115,29 @@ export function describeZodError(error: ZodError): string {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** The tRPC code of each kind of error data access throws: the one place they are mapped. */
+const DOMAIN_ERROR_CODES = {
+  'not-found': 'NOT_FOUND',
+  'invalid-input': 'BAD_REQUEST',
+  conflict: 'CONFLICT',
+} as const satisfies Record<DomainError['kind'], TRPCError['code']>;
+
 /**
- * Every procedure starts here. Bad input surfaces as a zod error whose message is a JSON
- * dump; this restates it as `field.path: reason; …` on the error itself, so HTTP clients and
- * in-process callers read the same message.
+ * Every procedure starts here. A domain error from data access becomes its tRPC code with its
+ * own message. Bad input surfaces as a zod error whose message is a JSON dump; this restates
+ * it as `field.path: reason; …` on the error itself, so HTTP clients and in-process callers
+ * read the same message.
  */
 export const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.code === 'BAD_REQUEST' && result.error.cause instanceof ZodError) {
-    result.error.message = describeZodError(result.error.cause);
+  if (result.ok) return result;
+  const { error } = result;
+  if (error.cause instanceof DomainError) {
+    const cause = error.cause;
+    throw new TRPCError({ code: DOMAIN_ERROR_CODES[cause.kind], message: cause.message, cause });
+  }
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
+    error.message = describeZodError(error.cause);
   }
   return result;
 });
@@ -184,6 +195,3 @@ export const ingestProcedure = publicProcedure.use(({ ctx, next }) => {
   }
   return next({ ctx: { principal, token: principal } });
 });
-
-/** Dates leave the server as ISO-8601 UTC strings (no transformer on the wire). */
-export const isoDate = z.date().transform((date) => date.toISOString());

@@ -1,6 +1,11 @@
 import { insertEvents, type Database, type EventStatus } from '@audit/db';
 
-import type { RequestMeta } from '../trpc';
+/** Where a request came from, as its audit record gives it. */
+export interface RequestMeta {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}
 
 /** The systemId of the events this service records about itself. */
 export const SELF_SYSTEM_ID = 'audit-log-manager';

@@ -1,9 +1,9 @@
 import { descriptionSortKey, events, jobs, queryRows, type Database, type Event } from '@audit/db';
-import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
+import { InvalidInputError, NotFoundError } from './errors';
 import type { ArchiveRow } from '../archive/archive';
 import { SearchQueryError, parseSearchQuery } from '../filters/search-query';
 import type { EventFilter } from '../filters/schema';
@@ -55,7 +55,7 @@ export function filterParts(filter: EventFilter, now: Date): FilterPart[] {
     return [fields, parseSearchQuery(q, { now })];
   } catch (error) {
     if (error instanceof SearchQueryError) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: `q: ${error.message}`, cause: error });
+      throw new InvalidInputError(`q: ${error.message}`, { cause: error });
     }
     throw error;
   }
@@ -104,16 +104,12 @@ function decodeCursor(text: string, sort: Sort): Cursor {
   try {
     parsed = cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
   } catch {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: 'cursor: not a cursor this server issued',
-    });
+    throw new InvalidInputError('cursor: not a cursor this server issued');
   }
   if (parsed.f !== sort.field || parsed.d !== sort.direction) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: 'cursor: it belongs to a different sort; start again from the first page',
-    });
+    throw new InvalidInputError(
+      'cursor: it belongs to a different sort; start again from the first page',
+    );
   }
   return {
     field: parsed.f,
@@ -418,7 +414,7 @@ export async function getEvent(
         tenantScope !== null ? eq(events.tenant, tenantScope) : undefined,
       ),
     );
-  if (!event) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no event ${id}` });
+  if (!event) throw new NotFoundError(`id: no event ${id}`);
   const [job] = event.jobId
     ? await db
         .select(jobSummaryColumns)

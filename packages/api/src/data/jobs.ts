@@ -1,6 +1,7 @@
 import { jobs, type Database, type Job, type JobRecurrence, type JobState } from '@audit/db';
-import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+
+import { ConflictError, NotFoundError } from './errors';
 
 /** Puts a job of ours on the schedule, due now. */
 export async function createJob(
@@ -55,7 +56,7 @@ export async function getJob(db: Database, id: string, tenant: string | null): P
     .select()
     .from(jobs)
     .where(and(eq(jobs.id, id), tenant ? eq(jobs.tenant, tenant) : undefined));
-  if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no job ${id}` });
+  if (!job) throw new NotFoundError(`id: no job ${id}`);
   return job;
 }
 
@@ -65,12 +66,9 @@ export async function getJob(db: Database, id: string, tenant: string | null): P
  */
 export async function cancelJob(db: Database, id: string, now: Date): Promise<Job> {
   const [job] = await db.select().from(jobs).where(eq(jobs.id, id)).for('update');
-  if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no job ${id}` });
+  if (!job) throw new NotFoundError(`id: no job ${id}`);
   if (job.state === 'success' || job.state === 'failure' || job.state === 'canceled') {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: `job ${id} has already ended (${job.state})`,
-    });
+    throw new ConflictError(`job ${id} has already ended (${job.state})`);
   }
   const [updated] = await db
     .update(jobs)

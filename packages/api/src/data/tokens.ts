@@ -1,10 +1,10 @@
 import { apiTokens, TOKEN_SCOPES, type Database } from '@audit/db';
-import { TRPCError } from '@trpc/server';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 
+import { ConflictError, NotFoundError } from './errors';
 import { API_TOKEN_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
-import { isoDate } from '../trpc';
+import { isoDate } from '../schemas/dates';
 
 export const scopeSchema = z.enum(TOKEN_SCOPES);
 
@@ -69,9 +69,9 @@ export async function createToken(db: Database, input: NewToken, createdBy: stri
 
 export async function revokeToken(db: Database, id: string, now: Date) {
   const [existing] = await db.select(publicColumns).from(apiTokens).where(eq(apiTokens.id, id));
-  if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no token ${id}` });
+  if (!existing) throw new NotFoundError(`id: no token ${id}`);
   if (existing.revokedAt) {
-    throw new TRPCError({ code: 'CONFLICT', message: `token ${existing.name} is already revoked` });
+    throw new ConflictError(`token ${existing.name} is already revoked`);
   }
   const [token] = await db
     .update(apiTokens)

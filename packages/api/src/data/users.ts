@@ -1,10 +1,10 @@
 import { users, USER_ROLES, type Database, type User, type UserRole } from '@audit/db';
-import { TRPCError } from '@trpc/server';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
+import { ConflictError, NotFoundError } from './errors';
 import { hashPassword } from '../auth/secrets';
-import { isoDate } from '../trpc';
+import { isoDate } from '../schemas/dates';
 import { isUniqueViolation } from './db-errors';
 import { deleteUserSessions } from './sessions';
 
@@ -73,10 +73,7 @@ export async function createUser(
     return user;
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `username: "${input.username}" is already taken`,
-      });
+      throw new ConflictError(`username: "${input.username}" is already taken`);
     }
     throw error;
   }
@@ -107,7 +104,7 @@ export async function updateUser(
     })
     .where(eq(users.id, id))
     .returning(publicColumns);
-  if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no user ${id}` });
+  if (!user) throw new NotFoundError(`id: no user ${id}`);
   if (changes.disabled || changes.password !== undefined) await deleteUserSessions(db, id);
   return user;
 }

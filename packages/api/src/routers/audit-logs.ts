@@ -27,7 +27,8 @@ import {
   type EventFilter,
 } from '../filters/schema';
 import { timeZoneSchema } from '../schemas/time-zone';
-import { ingestProcedure, isoDate, readProcedure, router } from '../trpc';
+import { isoDate } from '../schemas/dates';
+import { ingestProcedure, readProcedure, router } from '../trpc';
 
 // ---------------------------------------------------------------- shapes
 

@@ -9,7 +9,8 @@ import { actorName, tenantScopeOf } from '../data/principals';
 import { decimalIdSchema, eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import type { ExportParams } from '../jobs/export-job';
 import { timeZoneSchema } from '../schemas/time-zone';
-import { isoDate, readProcedure, router } from '../trpc';
+import { isoDate } from '../schemas/dates';
+import { readProcedure, router } from '../trpc';
 import { jobOutput } from './jobs';
 
 export const archiveOutput = z.object({

@@ -6,7 +6,8 @@ import { recordOwnEvent } from '../data/audit-trail';
 import { cancelJob, getJob, listJobs, reportJob } from '../data/jobs';
 import { actorName, tenantScopeOf } from '../data/principals';
 import { decimalIdSchema, instantSchema } from '../filters/schema';
-import { ingestProcedure, isoDate, readProcedure, router, userProcedure } from '../trpc';
+import { isoDate } from '../schemas/dates';
+import { ingestProcedure, readProcedure, router, userProcedure } from '../trpc';
 
 const jobStateSchema = z.enum(JOB_STATES);
 

@@ -8,7 +8,8 @@ import { createJob } from '../data/jobs';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, instantSchema, type EventFilterInput } from '../filters/schema';
 import type { PurgeParams } from '../jobs/purge-job';
-import { adminProcedure, isoDate, router } from '../trpc';
+import { isoDate } from '../schemas/dates';
+import { adminProcedure, router } from '../trpc';
 import { jobOutput } from './jobs';
 
 const purgeScope = {
