@@ -25,7 +25,6 @@ export interface AppDeps {
   eventsReadBudget: number;
 }
 
-
 /** The request's cookies, so procedures can sign in and out over HTTP and in tests alike. */
 export interface CookieJar {
   get(name: string): string | undefined;
