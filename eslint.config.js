@@ -62,6 +62,17 @@ export default tseslint.config(
     },
   },
   {
+    // Routers never import routers: a shape two of them share lives in schemas/.
+    files: ['packages/api/src/routers/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['./*'], message: 'put the shared shape in schemas/' }] },
+      ],
+    },
+  },
+  {
     // Tests assert on values they just made, and vitest's asymmetric matchers are typed `any`.
     files: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { archives, type ExportFormat } from '@audit/db';
@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { writeArchive } from '../archive/archive';
 import { countEvents, eventConditions, iterateArchiveRows } from '../data/events';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
+import { fileStamp, removeUnrecordedFiles } from './archive-files';
 import type { JobContext, JobHandler } from './runner';
 
 /** What exports.create stores in the job, and the job reads back. */
@@ -17,27 +18,6 @@ export interface ExportParams {
   timeZone: string;
   /** A token's export covers its own tenant only. */
   tenantScope: string | null;
-}
-
-/** `2026-11-22T06-15-00Z`: a timestamp that is safe in a file name. */
-export function fileStamp(at: Date): string {
-  return at
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replaceAll(':', '-');
-}
-
-/**
- * Removes this job's files that no archive row records: what an interrupted run left
- * (a recorded archive is never under a name a new run would write).
- */
-export async function removeUnrecordedFiles(archiveDir: string, prefix: string): Promise<void> {
-  const names = await readdir(archiveDir).catch(() => [] as string[]);
-  await Promise.all(
-    names
-      .filter((name) => name.startsWith(prefix))
-      .map((name) => rm(join(archiveDir, name), { force: true })),
-  );
 }
 
 function outcomeOf(archive: {

@@ -22,7 +22,7 @@ import { recordOwnEvent } from '../data/audit-trail';
 import { eventConditions, iterateArchiveRows } from '../data/events';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
-import { fileStamp, removeUnrecordedFiles } from './export-job';
+import { fileStamp, removeUnrecordedFiles } from './archive-files';
 import type { JobContext, JobHandler, JobOutcome } from './runner';
 
 /** What purge.create stores in the job. */

@@ -11,7 +11,7 @@ import type { ExportParams } from '../jobs/export-job';
 import { timeZoneSchema } from '../schemas/time-zone';
 import { isoDate } from '../schemas/dates';
 import { readProcedure, router } from '../trpc';
-import { jobOutput } from './jobs';
+import { jobOutput } from '../schemas/jobs';
 
 export const archiveOutput = z.object({
   id: z.string(),

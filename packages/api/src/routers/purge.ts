@@ -10,7 +10,7 @@ import { eventFilterSchema, instantSchema, type EventFilterInput } from '../filt
 import type { PurgeParams } from '../jobs/purge-job';
 import { isoDate } from '../schemas/dates';
 import { adminProcedure, router } from '../trpc';
-import { jobOutput } from './jobs';
+import { jobOutput } from '../schemas/jobs';
 
 const purgeScope = {
   /** Events strictly before this instant. */

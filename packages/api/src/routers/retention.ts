@@ -9,7 +9,7 @@ import {
   setRetention,
 } from '../jobs/retention';
 import { adminProcedure, router, type Context } from '../trpc';
-import { jobOutput } from './jobs';
+import { jobOutput } from '../schemas/jobs';
 
 const retentionOutput = retentionSettingsSchema.extend({
   /** The daily job's next run. */
