@@ -5,8 +5,10 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { AuditDb } from '@audit/db';
+import { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
 import type { Config } from './config';
 import { findArchive } from './data/archives';
@@ -15,7 +17,7 @@ import { recordOwnEvent } from './data/audit-trail';
 import { actorName, tenantScopeOf } from './data/principals';
 import { decimalIdSchema } from './filters/schema';
 import { appRouter, type AppRouter } from './root';
-import { createContext, type AppDeps } from './trpc';
+import { createContext, readPrincipal, type AppDeps, type RequestCredentials } from './trpc';
 
 export interface ServerOptions {
   config: Pick<Config, 'LOG_LEVEL'>;
@@ -63,12 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       router: appRouter,
       createContext: ({ req, res }) =>
         createContext(deps, {
-          meta: {
-            requestId: req.id,
-            ip: req.ip || null,
-            userAgent: req.headers['user-agent'] ?? null,
-          },
-          authorization: req.headers.authorization,
+          ...credentialsOf(req),
           cookies: {
             get: (name) => req.cookies[name],
             set: (name, value, maxAgeMs) => {
@@ -95,18 +92,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // Archives stream from a plain route: tRPC answers in JSON, a download is a file.
   app.get<{ Params: { id: string } }>('/archives/:id/download', async (req, reply) => {
-    const ctx = await createContext(deps, {
-      meta: { requestId: req.id, ip: req.ip || null, userAgent: req.headers['user-agent'] ?? null },
-      authorization: req.headers.authorization,
-      cookies: { get: (name) => req.cookies[name], set: () => undefined, clear: () => undefined },
-    });
-    const { principal } = ctx;
-    if (!principal)
-      return reply
-        .code(401)
-        .send({ error: ctx.credentialProblem ?? 'sign in, or send an API token' });
-    if (principal.kind === 'token' && !principal.scopes.includes('read')) {
-      return reply.code(403).send({ error: 'this token lacks the "read" scope' });
+    const ctx = await createContext(deps, credentialsOf(req));
+    let principal;
+    try {
+      principal = readPrincipal(ctx);
+    } catch (error) {
+      if (!(error instanceof TRPCError)) throw error;
+      return reply.code(getHTTPStatusCodeFromError(error)).send({ error: error.message });
     }
     const archive = decimalIdSchema.safeParse(req.params.id).success
       ? await findArchive(store.db, req.params.id, tenantScopeOf(principal))
@@ -177,4 +169,13 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
     }
     return reply.code(404).send({ error: `no route ${req.method} ${path}` });
   });
+}
+
+/** Who sent a request and with what credentials; its cookies read-only (the caller may add more). */
+function credentialsOf(req: FastifyRequest): RequestCredentials {
+  return {
+    meta: { requestId: req.id, ip: req.ip || null, userAgent: req.headers['user-agent'] ?? null },
+    authorization: req.headers.authorization,
+    cookies: { get: (name) => req.cookies[name], set: () => undefined, clear: () => undefined },
+  };
 }

@@ -164,15 +164,23 @@ export const userProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { principal, user: principal } });
 });
 
-/** Reading audit data: auditors, admins, and tokens with the `read` scope. */
-export const readProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Who may read audit data: auditors, admins, and tokens with the `read` scope. Throws
+ * UNAUTHORIZED or FORBIDDEN otherwise (the archive download route uses it too).
+ */
+export function readPrincipal(ctx: Context): Principal {
   const { principal } = ctx;
   if (!principal) throw unauthorized(ctx);
   if (principal.kind === 'token' && !principal.scopes.includes('read')) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'this token lacks the "read" scope' });
   }
-  return next({ ctx: { principal } });
-});
+  return principal;
+}
+
+/** Reading audit data: see readPrincipal. */
+export const readProcedure = publicProcedure.use(({ ctx, next }) =>
+  next({ ctx: { principal: readPrincipal(ctx) } }),
+);
 
 /** Administration: signed-in admins only (never a token). */
 export const adminProcedure = userProcedure.use(({ ctx, next }) => {

@@ -188,7 +188,17 @@ describe('exports', () => {
       headers: { authorization: `Bearer ${other.secret}` },
     });
     expect(denied.statusCode).toBe(404);
-    expect((await http.inject({ method: 'GET', url: archive.downloadUrl })).statusCode).toBe(401);
+    const anonymous = await http.inject({ method: 'GET', url: archive.downloadUrl });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toEqual({ error: 'sign in, or send an API token' });
+    const ingestOnly = await app.token(['ingest']);
+    const forbidden = await http.inject({
+      method: 'GET',
+      url: archive.downloadUrl,
+      headers: { authorization: `Bearer ${ingestOnly.secret}` },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json()).toEqual({ error: 'this token lacks the "read" scope' });
     expect(
       (
         await http.inject({
