@@ -27,7 +27,9 @@ for (const [format, file] of [
     format,
     platform: 'neutral',
     target: 'es2022',
-    packages: 'external',
+    // Published dependencies and Node's built-ins stay imports; the workspace's browser-safe
+    // constants (@audit/db/values) are built in.
+    external: [...published, 'node:*'],
     legalComments: 'none',
     logLevel: 'warning',
   });

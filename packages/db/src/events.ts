@@ -18,9 +18,6 @@ export interface StoredEvent {
   created: boolean;
 }
 
-/** Longest batch one statement takes; the API's limit. */
-export const MAX_EVENT_BATCH = 1000;
-
 /**
  * Stores a batch in one INSERT (the rows travel as one jsonb parameter, so the statement
  * is the same whatever the batch size and neither driver has to guess array types).

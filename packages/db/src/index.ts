@@ -18,7 +18,8 @@ export {
   forgetCountsBetween,
   insertCountDeltas,
 } from './event-counts';
-export { insertEvents, MAX_EVENT_BATCH, type EventInput, type StoredEvent } from './events';
+export { insertEvents, type EventInput, type StoredEvent } from './events';
+export { MAX_EVENT_BATCH } from './values';
 export { migrationsFolder, runMigrations } from './migrate';
 export {
   ensureEventPartitions,

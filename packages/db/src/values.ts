@@ -43,3 +43,6 @@ export type UserRole = (typeof USER_ROLES)[number];
 
 export const TOKEN_SCOPES = ['ingest', 'read'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** Most events one record call (and one insert statement) takes; the SDK batches by it. */
+export const MAX_EVENT_BATCH = 1000;

@@ -1,3 +1,5 @@
+import { MAX_EVENT_BATCH } from '@audit/db/values';
+
 import {
   RecordDeliveryError,
   RecorderClosedError,
@@ -11,8 +13,8 @@ import { newEventId } from './ids';
 import { backoffDelay, sleep, type RetryOptions, type RetryPolicy } from './retry';
 import type { AuditEventInput, RecordResult } from './router';
 
-/** Largest batch `auditLogs.record` accepts. */
-export const MAX_BATCH = 1000;
+/** Largest batch `auditLogs.record` accepts: the server's own limit, built into the bundle. */
+export const MAX_BATCH: number = MAX_EVENT_BATCH;
 
 /** An event to record: as the API takes it, and `occurredAt` may also be a `Date`. */
 export type EventToRecord = Omit<AuditEventInput, 'occurredAt'> & {

@@ -4,7 +4,8 @@ import type postgres from 'postgres';
 
 import type { AuditDb, Database } from '../client';
 import { compactEventCounts, countEventsOfTableSql } from '../event-counts';
-import { insertEvents, MAX_EVENT_BATCH, type EventInput } from '../events';
+import { insertEvents, type EventInput } from '../events';
+import { MAX_EVENT_BATCH } from '../values';
 import { monthStart, partitionName } from '../partitions';
 import { jobs } from '../schema';
 import { queryRows } from '../sql';
