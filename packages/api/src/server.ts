@@ -14,7 +14,7 @@ import type { Config } from './config';
 import { findArchive } from './data/archives';
 import { EVENTS_READ_BUDGET } from './data/event-counts';
 import { recordOwnEvent } from './data/audit-trail';
-import { actorName, tenantScopeOf } from './data/principals';
+import { actorName, tenantScopeOf, type Principal } from './data/principals';
 import { decimalIdSchema } from './filters/schema';
 import { appRouter, type AppRouter } from './root';
 import { createContext, readPrincipal, type AppDeps, type RequestCredentials } from './trpc';
@@ -93,7 +93,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Archives stream from a plain route: tRPC answers in JSON, a download is a file.
   app.get<{ Params: { id: string } }>('/archives/:id/download', async (req, reply) => {
     const ctx = await createContext(deps, credentialsOf(req));
-    let principal;
+    let principal: Principal;
     try {
       principal = readPrincipal(ctx);
     } catch (error) {
