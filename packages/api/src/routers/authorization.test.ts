@@ -1,7 +1,7 @@
-import { TRPCError } from '@trpc/server';
+import { TRPCError, type inferRouterInputs } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { appRouter } from '../root';
+import { appRouter, type AppRouter } from '../root';
 import { createTestApp, type Caller, type TestApp } from '../testing/harness';
 
 const PRINCIPALS = [
@@ -29,8 +29,15 @@ const READERS: readonly PrincipalName[] = ['auditor', 'admin', 'readToken'];
 const INGEST: readonly PrincipalName[] = ['ingestToken'];
 const ADMINS: readonly PrincipalName[] = ['admin'];
 
-/** Who may call each procedure. Every procedure of appRouter must appear here. */
-const ALLOWED: Record<string, readonly PrincipalName[]> = {
+/** `auditLogs.list`, `jobs.cancel`, …: every procedure of the router, by its dotted path. */
+type RouterInputs = inferRouterInputs<AppRouter>;
+type Namespace = Extract<keyof RouterInputs, string>;
+type ProcedurePath = {
+  [R in Namespace]: `${R}.${Extract<keyof RouterInputs[R], string>}`;
+}[Namespace];
+
+/** Who may call each procedure: a procedure missing here is a compile error. */
+const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
   'auth.login': EVERYONE,
   'auth.logout': PEOPLE,
   'auth.me': SIGNED_IN,
@@ -68,8 +75,8 @@ function callPath(caller: Caller, path: string, input: unknown): Promise<unknown
   return (procedure as (input: unknown) => Promise<unknown>)(input);
 }
 
-function expectedCode(path: string, principal: PrincipalName): TRPCError['code'] {
-  if (ALLOWED[path]?.includes(principal)) return 'BAD_REQUEST';
+function expectedCode(path: ProcedurePath, principal: PrincipalName): TRPCError['code'] {
+  if (ALLOWED[path].includes(principal)) return 'BAD_REQUEST';
   return UNAUTHENTICATED.includes(principal) ? 'UNAUTHORIZED' : 'FORBIDDEN';
 }
 
@@ -130,7 +137,7 @@ describe('authorization matrix', () => {
     });
   });
 
-  const cases = Object.keys(ALLOWED).flatMap((path) =>
+  const cases = (Object.keys(ALLOWED) as ProcedurePath[]).flatMap((path) =>
     PRINCIPALS.map((principal) => ({ path, principal, code: expectedCode(path, principal) })),
   );
 
