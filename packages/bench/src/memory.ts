@@ -1,8 +1,9 @@
 /**
- * PGlite's footprint (the target: the embedded default idles at ≤ 300 MB RSS). The real server, `packages/api/src/main.ts` as `pnpm start` runs it, in a child
- * process: first on a fresh data directory (initdb and migrations), then on the data directory
- * the benchmark loaded. RSS is read from /proc: the server's, and during a first start the
- * server's plus its children's (PGlite's initdb runs in one).
+ * PGlite's footprint (the target: the embedded default idles at ≤ 300 MB RSS). The real
+ * server, `packages/api/src/main.ts` as `pnpm start` runs it, in a child process: first on a
+ * fresh data directory (initdb and migrations), then on the data directory the benchmark
+ * loaded. RSS is read from /proc: the server's, and during a first start the server's plus
+ * its children's (PGlite's initdb runs in one).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -72,8 +72,8 @@ function isTimeColumn(column: ExportColumn): column is (typeof TIME_COLUMNS)[num
 /**
  * An event as archives take it: its JSON columns as JSON text. Read in bulk, they are
  * written as the database hands them over, without a parse and a stringify per value
- * (a fifth of a 1 M-row export's time: RESULTS.md, export rows). PostgreSQL's text of a jsonb value has a
- * space after each `:` and `,`; it is the same JSON.
+ * (a fifth of a 1 M-row export's time: RESULTS.md, export rows). PostgreSQL's text of a
+ * jsonb value has a space after each `:` and `,`; it is the same JSON.
  */
 export type ArchiveRow = Omit<Event, JsonColumn> & {
   affectedObjects: string;

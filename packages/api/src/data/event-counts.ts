@@ -340,7 +340,8 @@ async function countedBounds(
   ]);
   const epochMs = (instant: SQL) => sql`(extract(epoch FROM ${instant}) * 1000)::float8`;
   // ORDER BY … LIMIT 1 rather than min(): an index walk that stops at the first row, which
-  // the planner did not choose for min() when it expected few rows (a full scan: RESULTS.md, page open, all time).
+  // the planner did not choose for min() when it expected few rows (a full scan: RESULTS.md,
+  // page open, all time).
   const stored = (order: 'ASC' | 'DESC') =>
     sql`(SELECT c.bucket FROM event_counts c WHERE ${storedWhere}
          ORDER BY c.bucket ${sql.raw(order)} LIMIT 1)`;

@@ -353,7 +353,8 @@ export const EXACT_COUNT_LIMIT = 10_000;
  * The total: counted exactly (reading at most EXACT_COUNT_LIMIT + 1 rows) only when the
  * planner expects no more than that, else its estimate. Counting whenever the estimate was
  * within ten times the limit made a page of a day's events (~25 k at 10 M) read 10 001 rows
- * for its total only to answer with the estimate anyway (found by the benchmark: RESULTS.md, list with a 1-day range).
+ * for its total only to answer with the estimate anyway (found by the benchmark: RESULTS.md,
+ * list with a 1-day range).
  */
 export async function countEvents(
   db: Database,

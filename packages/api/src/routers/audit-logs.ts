@@ -26,8 +26,8 @@ import {
   instantSchema,
   type EventFilter,
 } from '../filters/schema';
-import { timeZoneSchema } from '../schemas/time-zone';
 import { isoDate } from '../schemas/dates';
+import { timeZoneSchema } from '../schemas/time-zone';
 import { ingestProcedure, readProcedure, router } from '../trpc';
 
 // ---------------------------------------------------------------- shapes

@@ -8,10 +8,10 @@ import { createJob } from '../data/jobs';
 import { actorName, tenantScopeOf } from '../data/principals';
 import { decimalIdSchema, eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import type { ExportParams } from '../jobs/export-job';
-import { timeZoneSchema } from '../schemas/time-zone';
 import { isoDate } from '../schemas/dates';
-import { readProcedure, router } from '../trpc';
 import { jobOutput } from '../schemas/jobs';
+import { timeZoneSchema } from '../schemas/time-zone';
+import { readProcedure, router } from '../trpc';
 
 export const archiveOutput = z.object({
   id: z.string(),

@@ -9,8 +9,8 @@ import { whereAll } from '../filters/sql';
 import { eventFilterSchema, instantSchema, type EventFilterInput } from '../filters/schema';
 import type { PurgeParams } from '../jobs/purge-job';
 import { isoDate } from '../schemas/dates';
-import { adminProcedure, router } from '../trpc';
 import { jobOutput } from '../schemas/jobs';
+import { adminProcedure, router } from '../trpc';
 
 const purgeScope = {
   /** Events strictly before this instant. */
