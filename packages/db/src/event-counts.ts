@@ -47,6 +47,11 @@ const COUNTED_COLUMNS: AnyPgColumn[] = [
 
 const column = (c: AnyPgColumn) => sql.identifier(c.name);
 
+/** Counted fields of an enum type, whose arrays are text[] (not the enum's array type). */
+const COUNTED_ENUMS = new Set<AnyPgColumn>(
+  Object.values(COUNTED_FIELDS).filter((c) => c.columnType === 'PgEnumColumn'),
+);
+
 /** The columns of events a count needs, for a RETURNING clause (`alias.` before each, if given). */
 export function countedColumns(alias?: string): SQL {
   return sql.join(
@@ -72,7 +77,11 @@ export function insertCountDeltas(rows: SQL, sign: 1 | -1): SQL {
   return sql`INSERT INTO event_count_deltas (sign, first_at, last_at, ${countedColumns()})
              SELECT ${sql.raw(String(sign))}, min(${occurredAt}), max(${occurredAt}),
                     ${sql.join(
-                      COUNTED_COLUMNS.map((c) => sql`array_agg(${column(c)})`),
+                      // Counted values travel as text (an enum's too: the arrays are text[]).
+                      COUNTED_COLUMNS.map(
+                        (c) =>
+                          sql`array_agg(${column(c)}${COUNTED_ENUMS.has(c) ? sql`::text` : sql``})`,
+                      ),
                       sql`, `,
                     )}
              FROM ${rows}

@@ -1,13 +1,53 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, is, sql, SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 import type { Database } from './client';
 import { countedColumns, insertCountDeltas } from './event-counts';
 import { ensurePartitionsFor } from './partitions';
-import type { NewEvent } from './schema';
+import { withDerivedFields } from './event-derivations';
+import { EVENT_FIELDS, type EventField, type FieldDeclaration } from './event-fields';
+import { events, type NewEvent } from './schema';
 import { queryRows } from './sql';
 
 /** What a caller supplies for one event; the server assigns id and recordedAt. */
 export type EventInput = Omit<NewEvent, 'id' | 'recordedAt'>;
+
+/**
+ * The columns an insert writes, by field: all but those only the server sets when storing
+ * (id, recordedAt); derived fields are written, computed before the insert.
+ */
+export const INSERT_COLUMNS = Object.entries(getTableColumns(events)).filter(([field]) => {
+  const declared: FieldDeclaration = EVENT_FIELDS[field as EventField];
+  return declared.source !== 'server' || declared.derived === true;
+}) as [EventField, AnyPgColumn][];
+
+const INSERT_COLUMN_LIST = sql.join(
+  INSERT_COLUMNS.map(([, column]) => sql.identifier(column.name)),
+  sql`, `,
+);
+
+/** The record type jsonb_to_recordset reads a row as (text without the column's collation). */
+const INSERT_RECORD_TYPE = sql.raw(
+  INSERT_COLUMNS.map(
+    ([, column]) => `"${column.name}" ${column.getSQLType().replace(/ COLLATE .*$/, '')}`,
+  ).join(', '),
+);
+
+/**
+ * One event as a row of plain JSON values keyed by column name, derived fields filled in:
+ * what jsonb_to_recordset and COPY (seed/load.ts) take. An absent value is the column's
+ * default when it has a plain one (tenant, the JSON documents), else NULL.
+ */
+export function insertRow(input: EventInput): Record<string, unknown> {
+  const event: Partial<Record<EventField, unknown>> = withDerivedFields(input);
+  const row: Record<string, unknown> = {};
+  for (const [field, column] of INSERT_COLUMNS) {
+    let value: unknown = event[field] ?? null;
+    if (value === null && column.hasDefault && !is(column.default, SQL)) value = column.default;
+    row[column.name] = value instanceof Date ? value.toISOString() : (value ?? null);
+  }
+  return row;
+}
 
 export interface StoredEvent {
   id: string;
@@ -26,27 +66,14 @@ export interface StoredEvent {
  */
 export async function insertEvents(db: Database, inputs: EventInput[]): Promise<StoredEvent[]> {
   if (inputs.length === 0) return [];
-  const rows = inputs.map((input) => ({
-    event_id: input.eventId ?? crypto.randomUUID(),
-    tenant: input.tenant ?? 'default',
-    occurred_at: input.occurredAt.toISOString(),
-    user_name: input.userName,
-    user_ip: input.userIp ?? null,
-    user_agent: input.userAgent ?? null,
-    domain: input.domain ?? null,
-    application: input.application ?? null,
-    workspace: input.workspace ?? null,
-    system_id: input.systemId ?? null,
-    task_name: input.taskName,
-    object_type: input.objectType ?? null,
-    object_name: input.objectName ?? null,
-    status: input.status,
-    result_code: input.resultCode ?? null,
-    description: input.description ?? null,
-    job_id: input.jobId ?? null,
-    affected_objects: input.affectedObjects ?? [],
-    changes: input.changes ?? null,
-    metadata: input.metadata ?? {},
+  const rows = inputs.map((input) =>
+    insertRow({ ...input, eventId: input.eventId ?? crypto.randomUUID() }),
+  );
+  // Each row's primary key, by which a retry finds what it stored earlier.
+  const rowKeys = rows.map((row) => ({
+    tenant: row.tenant as string,
+    occurred_at: row.occurred_at as string,
+    event_id: row.event_id as string,
   }));
 
   await ensurePartitionsFor(
@@ -63,20 +90,9 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
   }>(
     db,
     sql`WITH stored AS (
-          INSERT INTO events (
-            event_id, tenant, occurred_at, user_name, user_ip, user_agent, domain, application,
-            workspace, system_id, task_name, object_type, object_name, status, result_code,
-            description, job_id, affected_objects, changes, metadata)
-          SELECT
-            event_id, tenant, occurred_at, user_name, user_ip, user_agent, domain, application,
-            workspace, system_id, task_name, object_type, object_name, status, result_code,
-            description, job_id, affected_objects, changes, metadata
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
-            event_id uuid, tenant text, occurred_at timestamptz, user_name text, user_ip inet,
-            user_agent text, domain text, application text, workspace text, system_id text,
-            task_name text, object_type text, object_name text, status event_status,
-            result_code text, description text, job_id bigint, affected_objects jsonb,
-            changes jsonb, metadata jsonb)
+          INSERT INTO events (${INSERT_COLUMN_LIST})
+          SELECT ${INSERT_COLUMN_LIST}
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${INSERT_RECORD_TYPE})
           ON CONFLICT DO NOTHING
           RETURNING id, event_id, ${countedColumns()}),
         counted AS (${insertCountDeltas(sql`stored`, 1)})
@@ -91,16 +107,11 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
   );
 
   // Retries of events stored earlier: report the id they were stored under.
-  const missing = rows.filter(
+  const keys = rowKeys.filter(
     (row) => !ids.has(keyOf(row.tenant, Date.parse(row.occurred_at), row.event_id)),
   );
   const existing = new Map<string, string>();
-  if (missing.length > 0) {
-    const keys = missing.map((row) => ({
-      tenant: row.tenant,
-      occurred_at: row.occurred_at,
-      event_id: row.event_id,
-    }));
+  if (keys.length > 0) {
     const found = await queryRows<{
       id: string;
       event_id: string;
@@ -121,7 +132,7 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
 
   // Within one batch the same key may appear twice: the first is created, the second is not.
   const claimed = new Set<string>();
-  return rows.map((row, index) => {
+  return rowKeys.map((row, index) => {
     const key = keyOf(row.tenant, Date.parse(row.occurred_at), row.event_id);
     const newId = ids.get(key);
     const created = newId !== undefined && !claimed.has(key);

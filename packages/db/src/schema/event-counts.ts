@@ -11,19 +11,20 @@ import {
 
 import { byteText, timestampMs } from './columns';
 import { events, eventStatus } from './events';
+import { COUNTED_FIELD_NAMES, type CountedField } from '../event-fields';
 import { COUNT_GRAINS } from '../values';
 
 export { COUNT_GRAINS, type CountGrain } from '../values';
 
-/** Fields whose values are counted: their facets, and a filter on one of them, answer from counts. */
-export const COUNTED_FIELDS = {
-  userName: events.userName,
-  taskName: events.taskName,
-  objectType: events.objectType,
-  application: events.application,
-} as const satisfies Record<string, AnyPgColumn>;
-export type CountedField = keyof typeof COUNTED_FIELDS;
-export const COUNTED_FIELD_NAMES = Object.keys(COUNTED_FIELDS) as CountedField[];
+/**
+ * Fields whose values are counted (declared `facet: 'counted'`): their facets, and a filter
+ * on one of them, answer from counts.
+ */
+export const COUNTED_FIELDS = Object.fromEntries(
+  COUNTED_FIELD_NAMES.map((field) => [field, events[field]]),
+) as { [K in CountedField]: (typeof events)[K] } satisfies Record<string, AnyPgColumn>;
+export type { CountedField };
+export { COUNTED_FIELD_NAMES };
 
 /** The dimension of the counts per tenant × status alone (the histogram's, the tenant and status facets'). */
 export const ALL_EVENTS = '*' as const;

@@ -13,11 +13,20 @@ import {
 
 import { bigintId, byteText, serialId, timestampMs } from './columns';
 import { jobs } from './jobs';
-import { EVENT_STATUSES, type ChangeFormat } from '../values';
+import type { EVENT_FIELDS, EventField, FieldsWhere, ValueKind } from '../event-fields';
+import { EVENT_ACTIONS, EVENT_STATUSES, type ChangeFormat } from '../values';
 
-export { EVENT_STATUSES, CHANGE_FORMATS, type EventStatus, type ChangeFormat } from '../values';
+export {
+  EVENT_ACTIONS,
+  EVENT_STATUSES,
+  CHANGE_FORMATS,
+  type EventAction,
+  type EventStatus,
+  type ChangeFormat,
+} from '../values';
 
 export const eventStatus = pgEnum('event_status', EVENT_STATUSES);
+export const eventAction = pgEnum('event_action', EVENT_ACTIONS);
 
 /** One object a task touched (Junos Space "Affected Objects" / "Affected Object Detail"). */
 export interface AffectedObject {
@@ -61,11 +70,15 @@ export const events = pgTable(
     userName: byteText('user_name').notNull(),
     userIp: inet('user_ip'),
     userAgent: byteText('user_agent'),
+    // Derived from userAgent at ingest (event-derivations.ts); NULL for events stored before.
+    agent: byteText('agent'),
     domain: byteText('domain'),
     application: byteText('application'),
     workspace: byteText('workspace'),
     systemId: byteText('system_id'),
     taskName: byteText('task_name').notNull(),
+    // Given, or derived from taskName at ingest; NULL for events stored before it existed.
+    action: eventAction('action'),
     objectType: byteText('object_type'),
     objectName: byteText('object_name'),
     status: eventStatus('status').notNull(),
@@ -103,6 +116,8 @@ export const events = pgTable(
     index('events_system_id_idx').on(t.systemId, t.occurredAt, t.eventId),
     index('events_object_type_idx').on(t.objectType, t.occurredAt, t.eventId),
     index('events_result_code_idx').on(t.resultCode, t.occurredAt, t.eventId),
+    index('events_action_idx').on(t.action, t.occurredAt, t.eventId),
+    index('events_agent_idx').on(t.agent, t.occurredAt, t.eventId),
     // A description may be longer than a btree entry can hold: it sorts by its first
     // DESCRIPTION_SORT_CHARS characters (then by time), and that prefix is what is indexed.
     index('events_description_sort_idx').on(
@@ -124,3 +139,33 @@ export const eventsRelations = relations(events, ({ one }) => ({
 
 export type Event = typeof events.$inferSelect;
 export type NewEvent = typeof events.$inferInsert;
+
+// The table and the field declarations (event-fields.ts) must agree: each of these fails to
+// compile, naming the field, until they do.
+type AssertNever<T extends never> = T;
+/** The TypeScript type a column holds for each declared kind. */
+interface KindTypes extends Record<ValueKind, unknown> {
+  id: string;
+  uuid: string;
+  time: Date;
+  text: string;
+  code: string;
+  ip: string;
+  enum: string;
+  json: unknown;
+}
+type _ColumnsWithoutDeclaration = AssertNever<Exclude<keyof Event, EventField>>;
+type _DeclarationsWithoutColumn = AssertNever<Exclude<EventField, keyof Event>>;
+type _KindMismatch = AssertNever<
+  {
+    [K in EventField]: NonNullable<Event[K]> extends KindTypes[(typeof EVENT_FIELDS)[K]['kind']]
+      ? never
+      : K;
+  }[EventField]
+>;
+type RequiredOnInsert = {
+  [K in keyof NewEvent]-?: undefined extends NewEvent[K] ? never : K;
+}[keyof NewEvent];
+// A field callers must give is NOT NULL without a default. (The converse need not hold:
+// occurredAt is NOT NULL, and the server's clock stands in when a caller gives none.)
+type _RequiredMismatch = AssertNever<Exclude<FieldsWhere<'source', 'required'>, RequiredOnInsert>>;

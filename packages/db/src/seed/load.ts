@@ -4,7 +4,7 @@ import type postgres from 'postgres';
 
 import type { AuditDb, Database } from '../client';
 import { compactEventCounts, countEventsOfTableSql } from '../event-counts';
-import { insertEvents, type EventInput } from '../events';
+import { INSERT_COLUMNS, insertEvents, insertRow, type EventInput } from '../events';
 import { MAX_EVENT_BATCH } from '../values';
 import { monthStart, partitionName } from '../partitions';
 import { jobs } from '../schema';
@@ -19,29 +19,8 @@ export interface LoadResult {
   seconds: number;
 }
 
-/** Columns in the order rows are written for COPY. */
-export const EVENT_COPY_COLUMNS = [
-  'event_id',
-  'tenant',
-  'occurred_at',
-  'user_name',
-  'user_ip',
-  'user_agent',
-  'domain',
-  'application',
-  'workspace',
-  'system_id',
-  'task_name',
-  'object_type',
-  'object_name',
-  'status',
-  'result_code',
-  'description',
-  'job_id',
-  'affected_objects',
-  'changes',
-  'metadata',
-] as const;
+/** Columns in the order rows are written for COPY: those an insert writes. */
+export const EVENT_COPY_COLUMNS = INSERT_COLUMNS.map(([, column]) => column.name);
 
 const JOB_COPY_COLUMNS = [
   'id',
@@ -345,58 +324,32 @@ function objectJson(value: object): string {
   return json;
 }
 
-function affectedJson(objects: readonly object[] | undefined): string {
-  if (!objects || objects.length === 0) return '[]';
+function arrayJson(objects: readonly object[]): string {
+  if (objects.length === 0) return '[]';
   let json = '[';
   for (let i = 0; i < objects.length; i++)
     json += (i ? ',' : '') + objectJson(objects[i] as object);
   return json + ']';
 }
 
-/** One event as a line of COPY text, in EVENT_COPY_COLUMNS order (no per-row arrays: hot path). */
+/** One event as a line of COPY text, in EVENT_COPY_COLUMNS order. */
 export function eventCopyLine(e: EventInput): string {
-  return (
-    copyText(e.eventId ?? crypto.randomUUID()) +
-    '\t' +
-    copyText(e.tenant ?? 'default') +
-    '\t' +
-    e.occurredAt.toISOString() +
-    '\t' +
-    copyText(e.userName) +
-    '\t' +
-    copyText(e.userIp ?? null) +
-    '\t' +
-    copyText(e.userAgent ?? null) +
-    '\t' +
-    copyText(e.domain ?? null) +
-    '\t' +
-    copyText(e.application ?? null) +
-    '\t' +
-    copyText(e.workspace ?? null) +
-    '\t' +
-    copyText(e.systemId ?? null) +
-    '\t' +
-    copyText(e.taskName) +
-    '\t' +
-    copyText(e.objectType ?? null) +
-    '\t' +
-    copyText(e.objectName ?? null) +
-    '\t' +
-    e.status +
-    '\t' +
-    copyText(e.resultCode ?? null) +
-    '\t' +
-    copyText(e.description ?? null) +
-    '\t' +
-    copyText(e.jobId ?? null) +
-    '\t' +
-    copyText(affectedJson(e.affectedObjects)) +
-    '\t' +
-    copyText(e.changes ? JSON.stringify(e.changes) : null) +
-    '\t' +
-    copyText(e.metadata && Object.keys(e.metadata).length ? JSON.stringify(e.metadata) : '{}') +
-    '\n'
-  );
+  const row = insertRow({ ...e, eventId: e.eventId ?? crypto.randomUUID() });
+  let line = '';
+  for (const name of EVENT_COPY_COLUMNS) {
+    const value = row[name];
+    if (line !== '') line += '\t';
+    line += copyText(
+      value === null || value === undefined
+        ? null
+        : Array.isArray(value)
+          ? arrayJson(value as object[])
+          : typeof value === 'object'
+            ? objectJson(value)
+            : (value as string | number),
+    );
+  }
+  return line + '\n';
 }
 
 /** Events as COPY text. */
