@@ -15,7 +15,7 @@ import { findArchive } from './data/archives';
 import { EVENTS_READ_BUDGET } from './data/event-counts';
 import { recordOwnEvent } from './data/audit-trail';
 import { actorName, tenantScopeOf, type Principal } from './data/principals';
-import { decimalIdSchema } from './filters/schema';
+import { decimalIdSchema } from './schemas/values';
 import { appRouter, type AppRouter } from './root';
 import { createContext, readPrincipal, type AppDeps, type RequestCredentials } from './trpc';
 

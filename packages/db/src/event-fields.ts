@@ -325,6 +325,16 @@ export const EVENT_FIELDS = {
 export type EventField = keyof typeof EVENT_FIELDS;
 type Fields = typeof EVENT_FIELDS;
 
+/** A field's declaration, as the general type (for code that reads any property of any field). */
+export function declarationOf(field: EventField): FieldDeclaration {
+  return EVENT_FIELDS[field];
+}
+
+/** Whether `name` is an event field. */
+export function isEventField(name: string): name is EventField {
+  return Object.hasOwn(EVENT_FIELDS, name);
+}
+
 /** Every field, in declaration (export) order. */
 export const EVENT_FIELD_NAMES = Object.keys(EVENT_FIELDS) as EventField[];
 
@@ -353,7 +363,7 @@ export type RangeField = FieldsWhere<'filter', 'range'>;
 export function fieldsWhere<F extends EventField>(
   test: (declaration: FieldDeclaration, field: EventField) => boolean,
 ): F[] {
-  return EVENT_FIELD_NAMES.filter((field) => test(EVENT_FIELDS[field], field)) as F[];
+  return EVENT_FIELD_NAMES.filter((field) => test(declarationOf(field), field)) as F[];
 }
 
 export const FILTER_FIELDS = fieldsWhere<FilterField>((d) => d.filter !== undefined);

@@ -15,6 +15,7 @@ import {
   type Database,
   type EventStatus,
 } from '@audit/db';
+import { FACET_FIELDS as DECLARED_FACET_FIELDS, type FacetField } from '@audit/db/fields';
 import { sql, type SQL } from 'drizzle-orm';
 
 import { plannedRows, type FilterPart } from './events';
@@ -617,14 +618,12 @@ async function histogramFromEvents(
 
 // ---------------------------------------------------------------- facets
 
-/** The fields facets can be asked of, and the column of each. */
-export const FACET_COLUMNS = {
-  ...COUNTED_FIELDS,
-  status: events.status,
-  tenant: events.tenant,
-} as const;
-export type FacetField = keyof typeof FACET_COLUMNS;
-export const FACET_FIELDS = Object.keys(FACET_COLUMNS) as [FacetField, ...FacetField[]];
+/** The fields facets can be asked of (declared with a `facet`), and the column of each. */
+export const FACET_COLUMNS = Object.fromEntries(
+  DECLARED_FACET_FIELDS.map((field) => [field, events[field]]),
+) as { [K in FacetField]: (typeof events)[K] };
+export type { FacetField };
+export const FACET_FIELDS = DECLARED_FACET_FIELDS as [FacetField, ...FacetField[]];
 
 export type FacetValues = { value: string | null; count: number }[];
 

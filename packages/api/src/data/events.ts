@@ -1,6 +1,12 @@
 import { descriptionSortKey, events, jobs, queryRows, type Database, type Event } from '@audit/db';
 import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  declarationOf,
+  SORTABLE_FIELDS,
+  type SortableField,
+  type ValueKind,
+} from '@audit/db/fields';
 import { z } from 'zod';
 
 import { InvalidInputError, NotFoundError } from './errors';
@@ -9,32 +15,44 @@ import { SearchQueryError, parseSearchQuery } from '../filters/search-query';
 import type { EventFilter } from '../filters/schema';
 import { filterConditions, whereAll } from '../filters/sql';
 
-/** Columns a list can be sorted by, with their SQL type (for cursor values) and nullability. */
-export const SORTABLE_COLUMNS = {
-  occurredAt: { column: events.occurredAt, type: 'timestamptz', nullable: false },
-  recordedAt: { column: events.recordedAt, type: 'timestamptz', nullable: false },
-  id: { column: events.id, type: 'bigint', nullable: false },
-  eventId: { column: events.eventId, type: 'uuid', nullable: false },
-  tenant: { column: events.tenant, type: 'text', nullable: false },
-  userName: { column: events.userName, type: 'text', nullable: false },
-  userIp: { column: events.userIp, type: 'inet', nullable: true },
-  userAgent: { column: events.userAgent, type: 'text', nullable: true },
-  domain: { column: events.domain, type: 'text', nullable: true },
-  application: { column: events.application, type: 'text', nullable: true },
-  workspace: { column: events.workspace, type: 'text', nullable: true },
-  systemId: { column: events.systemId, type: 'text', nullable: true },
-  taskName: { column: events.taskName, type: 'text', nullable: false },
-  objectType: { column: events.objectType, type: 'text', nullable: true },
-  objectName: { column: events.objectName, type: 'text', nullable: true },
-  status: { column: events.status, type: 'event_status', nullable: false },
-  resultCode: { column: events.resultCode, type: 'text', nullable: true },
-  // By its first DESCRIPTION_SORT_CHARS characters: what events_description_sort_idx holds.
-  description: { column: descriptionSortKey(events.description), type: 'text', nullable: true },
-  jobId: { column: events.jobId, type: 'bigint', nullable: true },
-} as const satisfies Record<string, { column: AnyPgColumn | SQL; type: string; nullable: boolean }>;
+/** The SQL type a sort value is cast back to from a cursor, by the field's kind. */
+const CURSOR_TYPES: Record<Exclude<ValueKind, 'json'>, (column: AnyPgColumn) => string> = {
+  id: () => 'bigint',
+  uuid: () => 'uuid',
+  time: () => 'timestamptz',
+  text: () => 'text',
+  code: () => 'text',
+  ip: () => 'inet',
+  enum: (column) => column.getSQLType(),
+};
 
-export type SortField = keyof typeof SORTABLE_COLUMNS;
-export const SORT_FIELDS = Object.keys(SORTABLE_COLUMNS) as [SortField, ...SortField[]];
+/**
+ * What a sort by `field` orders by: the column, except description, sorted by its first
+ * DESCRIPTION_SORT_CHARS characters (what events_description_sort_idx holds).
+ */
+function sortExpression(field: SortableField): AnyPgColumn | SQL {
+  return field === 'description' ? descriptionSortKey(events.description) : events[field];
+}
+
+/** Fields a list can be sorted by (declared `sortable`), with their cursor cast and nullability. */
+export const SORTABLE_COLUMNS = Object.fromEntries(
+  SORTABLE_FIELDS.map((field) => {
+    const column: AnyPgColumn = events[field];
+    const kind = declarationOf(field).kind;
+    if (kind === 'json') throw new Error(`${field}: a JSON field cannot be sortable`);
+    return [
+      field,
+      {
+        column: sortExpression(field),
+        type: CURSOR_TYPES[kind](column),
+        nullable: !column.notNull,
+      },
+    ];
+  }),
+) as Record<SortableField, { column: AnyPgColumn | SQL; type: string; nullable: boolean }>;
+
+export type SortField = SortableField;
+export const SORT_FIELDS = SORTABLE_FIELDS as [SortField, ...SortField[]];
 export type SortDirection = 'asc' | 'desc';
 export interface Sort {
   field: SortField;

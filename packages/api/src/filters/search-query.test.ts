@@ -100,6 +100,7 @@ describe('parseSearchQuery: valid queries', () => {
     const sample: Record<string, string> = {
       userIp: '10.0.0.1',
       status: 'success',
+      action: 'login',
       jobId: '7',
       eventId: UUID,
       from: '2026-01-01',
@@ -131,7 +132,7 @@ describe('parseSearchQuery: invalid queries', () => {
   // [query, position, reason substring, expected substring?]
   const cases: [string, number, string, string?][] = [
     ['usr:alice', 0, 'unknown field "usr"', 'user'],
-    ['disk full http://example.com', 10, 'unknown field "http"', 'one of user, ip'],
+    ['disk full http://example.com', 10, 'unknown field "http"', 'one of uid, tenant, user, ip'],
     ['x :foo', 2, 'missing field name', 'user'],
     ['-usr:alice', 1, 'unknown field "usr"'],
     ['user:"Portal API', 5, 'unterminated quote', 'a closing "'],
@@ -167,7 +168,7 @@ describe('parseSearchQuery: invalid queries', () => {
     ['user:a"b"', 6, 'unexpected quote inside a value'],
     ['job:abc', 4, 'must be a decimal id'],
     ['uid:nope', 4, 'Invalid UUID'],
-    [`user:${'x'.repeat(1001)}`, 5, 'Too big'],
+    [`user:${'x'.repeat(1001)}`, 5, 'must be at most 1000 characters'],
     [`user:${manyUsers}`, 5 + manyUsers.lastIndexOf(',') + 1, 'too many values'],
     [`ok ${'x'.repeat(1000)}`, 3, 'search text is too long'],
   ];

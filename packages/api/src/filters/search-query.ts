@@ -1,24 +1,26 @@
+import { declarationOf, FULL_TEXT_FIELD } from '@audit/db/fields';
 import type { z } from 'zod';
 
+import { instantSchema } from '../schemas/values';
 import {
   eventFilterSchema,
-  eventStatusSchema,
-  instantSchema,
-  ipPatternSchema,
+  filterItemSchema,
   MAX_VALUES,
-  patternSchema,
+  VALUE_FILTER_FIELDS,
+  type ValueFilterField,
 } from './schema';
 import type { EventFilter } from './schema';
 
 /**
- * The search box's query language (DESIGN.md, "List semantics"):
+ * The search box's query language:
  *
  *   user:alice task:tenant.* status:failure ip:10.0.0.0/8 after:2026-01-01 "disk full"
  *
  * Terms are separated by whitespace. `key:value` narrows a field (`key:a,b` or a repeated key
  * means any of them; different keys all apply); everything else is full text over the
- * description. Values are checked with the structured filter's own schemas, so the box can
- * express nothing the filter would refuse, and every error says where it is.
+ * declared full-text field (description). Keys and values come from the field declarations
+ * (@audit/db/fields) and are checked with the structured filter's own schemas, so the box
+ * can express nothing the filter would refuse, and every error says where it is.
  */
 
 /** A syntax or value error; `position` is a 0-based UTF-16 offset into the query. */
@@ -46,49 +48,20 @@ export interface SearchField {
 }
 
 type TimeField = 'from' | 'to';
-type ListField = Exclude<keyof EventFilter, 'q' | 'description' | TimeField>;
+type ListField = ValueFilterField;
 
-const FIELDS = [
-  { key: 'user', aliases: ['username'], field: 'userName', help: 'User who acted' },
-  {
-    key: 'ip',
-    aliases: ['userip'],
-    field: 'userIp',
-    help: 'Client address or CIDR block (10.0.0.0/8)',
-  },
-  { key: 'agent', aliases: ['useragent'], field: 'userAgent', help: 'Client user agent' },
-  { key: 'domain', aliases: [], field: 'domain', help: 'Domain' },
-  { key: 'app', aliases: ['application'], field: 'application', help: 'Application' },
-  { key: 'workspace', aliases: [], field: 'workspace', help: 'Workspace' },
-  { key: 'system', aliases: ['systemid'], field: 'systemId', help: 'System id' },
-  {
-    key: 'task',
-    aliases: ['action', 'activity', 'taskname'],
-    field: 'taskName',
-    help: 'Task, exact or a prefix ending in * (tenant.*)',
-  },
-  {
-    key: 'type',
-    aliases: ['objecttype', 'entity', 'entitytype'],
-    field: 'objectType',
-    help: 'Type of the object acted on',
-  },
-  {
-    key: 'object',
-    aliases: ['objectname', 'entityname'],
-    field: 'objectName',
-    help: 'Object acted on, exact or a prefix ending in *',
-  },
-  {
-    key: 'status',
-    aliases: ['result'],
-    field: 'status',
-    help: 'success (ok), failure (failed), job_scheduled (scheduled), recurring_job_scheduled (recurring)',
-  },
-  { key: 'code', aliases: ['resultcode'], field: 'resultCode', help: 'Result code' },
-  { key: 'job', aliases: ['jobid'], field: 'jobId', help: 'Job id (a number)' },
-  { key: 'tenant', aliases: ['org', 'organization'], field: 'tenant', help: 'Tenant' },
-  { key: 'uid', aliases: ['eventid'], field: 'eventId', help: 'Event id (a UUID)' },
+interface FieldDef extends SearchField {
+  field: ListField | TimeField;
+  /** Other words for values (`ok` for `success`), lower-case. */
+  valueAliases?: Readonly<Record<string, string>>;
+}
+
+/** The declared fields' keys (@audit/db/fields), then the time range's. */
+const FIELDS: readonly FieldDef[] = [
+  ...VALUE_FILTER_FIELDS.flatMap((field): FieldDef[] => {
+    const { search } = declarationOf(field);
+    return search ? [{ ...search, field }] : [];
+  }),
   {
     key: 'after',
     aliases: ['from', 'since'],
@@ -101,12 +74,10 @@ const FIELDS = [
     field: 'to',
     help: 'End, inclusive; a bare date means the end of that day (UTC)',
   },
-] as const satisfies readonly (SearchField & { field: ListField | TimeField })[];
+];
 
 /** Every search key with its aliases, for the SPA's help and autocomplete. */
 export const SEARCH_FIELDS: readonly SearchField[] = FIELDS;
-
-type FieldDef = (typeof FIELDS)[number];
 
 const FIELD_BY_KEY = new Map<string, FieldDef>(
   FIELDS.flatMap((def) => [def.key, ...def.aliases].map((name) => [name, def] as const)),
@@ -114,41 +85,16 @@ const FIELD_BY_KEY = new Map<string, FieldDef>(
 
 const KNOWN_KEYS = `one of ${FIELDS.map((def) => def.key).join(', ')}`;
 
-const shape = eventFilterSchema.shape;
-// `text` and the id schemas are not exported; take the single-value branch of the field's
-// one-or-many union so the box checks exactly what the structured filter checks.
-const text = shape.userName.unwrap().in.options[0];
-
-const ITEM_SCHEMAS: Record<ListField, z.ZodType<string>> = {
-  tenant: text,
-  userName: text,
-  userIp: ipPatternSchema,
-  userAgent: text,
-  domain: text,
-  application: text,
-  workspace: text,
-  systemId: text,
-  taskName: patternSchema,
-  objectType: text,
-  objectName: patternSchema,
-  status: eventStatusSchema,
-  resultCode: text,
-  jobId: shape.jobId.unwrap().in.options[0],
-  eventId: shape.eventId.unwrap().in.options[0],
-};
-
-/** The schema's limit on `description`. */
+/** The schema's limit on the full-text field. */
 const MAX_TEXT = 1000;
 
-const STATUS_ALIASES = new Map([
-  ['ok', 'success'],
-  ['succeeded', 'success'],
-  ['fail', 'failure'],
-  ['failed', 'failure'],
-  ['scheduled', 'job_scheduled'],
-  ['recurring', 'recurring_job_scheduled'],
-]);
-const STATUS_WORDS = `one of ${[...eventStatusSchema.options, ...STATUS_ALIASES.keys()].join(', ')}`;
+/** What a field's values may be, for an error: an enum's values and their other words. */
+function expectedValues(def: FieldDef): string | undefined {
+  if (def.field === 'from' || def.field === 'to') return undefined;
+  const { values } = declarationOf(def.field);
+  if (!values) return undefined;
+  return `one of ${[...values, ...Object.keys(def.valueAliases ?? {})].join(', ')}`;
+}
 
 const TIME_FORMS =
   'ISO 8601 with an offset, YYYY-MM-DD[THH:mm] (UTC), epoch milliseconds, or -15m/-24h/-7d/-2w';
@@ -218,7 +164,7 @@ class Parser {
 
     const input: Record<string, unknown> = {};
     for (const [field, values] of this.lists) input[field] = [...values];
-    if (this.words.length > 0) input.description = this.words.join(' ');
+    if (this.words.length > 0) input[FULL_TEXT_FIELD] = this.words.join(' ');
     if (from) input.from = from.date.getTime();
     if (to) input.to = to.date.getTime();
     // Parsing the assembled filter with the schema itself gives its exact output type and
@@ -276,19 +222,20 @@ class Parser {
       return;
     }
 
-    const schema = ITEM_SCHEMAS[field];
+    const schema = filterItemSchema(field);
+    const enumerated = declarationOf(field).values !== undefined;
     let values = this.lists.get(field);
     if (!values) this.lists.set(field, (values = new Set()));
     for (const item of items) {
       let raw = item.value;
-      if (field === 'status') {
+      if (enumerated) {
+        // Enum values are matched case-insensitively, their other words too.
         raw = raw.toLowerCase();
-        raw = STATUS_ALIASES.get(raw) ?? raw;
+        raw = def.valueAliases?.[raw] ?? raw;
       }
       const result = schema.safeParse(raw);
       if (!result.success) {
-        const expected = field === 'status' ? STATUS_WORDS : undefined;
-        throw new SearchQueryError(item.position, zodReason(result.error), expected);
+        throw new SearchQueryError(item.position, zodReason(result.error), expectedValues(def));
       }
       if (values.has(result.data)) continue;
       if (values.size >= MAX_VALUES) {

@@ -1,82 +1,68 @@
 import { events } from '@audit/db';
+import { declarationOf, FULL_TEXT_FIELD, isEventField, RANGE_FIELD } from '@audit/db/fields';
 import { and, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
-import type { EventFilter } from './schema';
-
-/** The columns the exact-value filters compare, by filter field. */
-const EXACT_COLUMNS = {
-  tenant: events.tenant,
-  userName: events.userName,
-  userAgent: events.userAgent,
-  domain: events.domain,
-  application: events.application,
-  workspace: events.workspace,
-  systemId: events.systemId,
-  objectType: events.objectType,
-  resultCode: events.resultCode,
-} as const;
-
-/** Filters whose values may end in `*` for a prefix match. */
-const PATTERN_COLUMNS = {
-  taskName: events.taskName,
-  objectName: events.objectName,
-} as const;
+import { VALUE_FILTER_FIELDS, type EventFilter, type ValueFilterField } from './schema';
 
 /** Whether `value` of filter field `field` is a prefix match (`tenant.*`). */
 export function isPrefixPattern(field: string, value: string): boolean {
-  return field in PATTERN_COLUMNS && value.endsWith('*');
+  return isEventField(field) && declarationOf(field).filter === 'prefix' && value.endsWith('*');
 }
 
 /** The expression the full-text index is built on (migrations/0000): must match it exactly. */
-export const descriptionDocument = sql`to_tsvector('simple', coalesce(${events.description}, ''))`;
+export const descriptionDocument = sql`to_tsvector('simple', coalesce(${events[FULL_TEXT_FIELD]}, ''))`;
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Exact values, or prefixes (`tenant.*`): the column is COLLATE "C", so LIKE is an index range. */
+function prefixCondition(column: AnyPgColumn, values: string[]): SQL | undefined {
+  const exact = values.filter((v) => !v.endsWith('*'));
+  const prefixes = values.filter((v) => v.endsWith('*')).map((v) => v.slice(0, -1));
+  return or(
+    ...(exact.length ? [inArray(column, exact)] : []),
+    ...prefixes.map((prefix) => sql`${column} LIKE ${escapeLike(prefix) + '%'}`),
+  );
+}
+
+/** Addresses (equal) or CIDR blocks (contained: the GiST index serves <<=). */
+function cidrCondition(column: AnyPgColumn, values: string[]): SQL | undefined {
+  return or(
+    ...values.map((ip) =>
+      ip.includes('/') ? sql`${column} <<= ${ip}::inet` : sql`${column} = ${ip}::inet`,
+    ),
+  );
+}
+
+/** The condition of one value-list field, by its declared filter kind. */
+function valueCondition(field: ValueFilterField, values: string[]): SQL | undefined {
+  const column = events[field];
+  switch (declarationOf(field).filter) {
+    case 'prefix':
+      return prefixCondition(column, values);
+    case 'cidr':
+      return cidrCondition(column, values);
+    case 'exact':
+      return inArray(column, values);
+  }
+}
+
 /** WHERE conditions for one filter (without its `q`, which the caller parses into another). */
 export function filterConditions(filter: Omit<EventFilter, 'q'>): SQL[] {
   const conditions: SQL[] = [];
-  for (const [field, column] of Object.entries(EXACT_COLUMNS)) {
-    const values = filter[field as keyof typeof EXACT_COLUMNS];
-    if (values) conditions.push(inArray(column, values));
+  for (const field of VALUE_FILTER_FIELDS) {
+    const values: string[] | undefined = filter[field];
+    const condition = values && valueCondition(field, values);
+    if (condition) conditions.push(condition);
   }
-  for (const [field, column] of Object.entries(PATTERN_COLUMNS)) {
-    const values = filter[field as keyof typeof PATTERN_COLUMNS];
-    if (!values) continue;
-    const exact = values.filter((v) => !v.endsWith('*'));
-    const prefixes = values.filter((v) => v.endsWith('*')).map((v) => v.slice(0, -1));
-    const alternatives: SQL[] = [];
-    if (exact.length) alternatives.push(inArray(column, exact));
-    for (const prefix of prefixes) {
-      // The column is COLLATE "C", so this is an index range scan.
-      alternatives.push(sql`${column} LIKE ${escapeLike(prefix) + '%'}`);
-    }
-    const any = or(...alternatives);
-    if (any) conditions.push(any);
-  }
-  if (filter.userIp) {
-    const any = or(
-      ...filter.userIp.map((ip) =>
-        ip.includes('/')
-          ? sql`${events.userIp} <<= ${ip}::inet` // CIDR: the GiST index serves <<=
-          : sql`${events.userIp} = ${ip}::inet`,
-      ),
-    );
-    if (any) conditions.push(any);
-  }
-  if (filter.status) conditions.push(inArray(events.status, filter.status));
-  if (filter.jobId) conditions.push(inArray(events.jobId, filter.jobId));
-  if (filter.eventId) conditions.push(inArray(events.eventId, filter.eventId));
-  if (filter.description) {
-    conditions.push(
-      sql`${descriptionDocument} @@ websearch_to_tsquery('simple', ${filter.description})`,
-    );
-  }
-  if (filter.from)
-    conditions.push(sql`${events.occurredAt} >= ${filter.from.toISOString()}::timestamptz`);
-  if (filter.to)
-    conditions.push(sql`${events.occurredAt} <= ${filter.to.toISOString()}::timestamptz`);
+  const words = filter[FULL_TEXT_FIELD];
+  if (words)
+    conditions.push(sql`${descriptionDocument} @@ websearch_to_tsquery('simple', ${words})`);
+  const time = events[RANGE_FIELD];
+  if (filter.from) conditions.push(sql`${time} >= ${filter.from.toISOString()}::timestamptz`);
+  if (filter.to) conditions.push(sql`${time} <= ${filter.to.toISOString()}::timestamptz`);
   return conditions;
 }
 

@@ -5,7 +5,7 @@ import { generateSeed } from '@audit/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type Caller, type TestApp } from '../testing/harness';
-import type { eventInputSchema } from './audit-logs';
+import type { eventInputSchema } from '../schemas/audit-logs';
 import type { z } from 'zod';
 
 type EventInput = z.input<typeof eventInputSchema>;
@@ -756,6 +756,8 @@ describe('auditLogs.list over generated events', () => {
     expect(facets.taskName).toEqual(top('taskName'));
     expect(facets.status).toEqual([{ value: 'failure', count: failing.length }]);
     expect(Object.keys(facets).sort()).toEqual([
+      'action',
+      'agent',
       'application',
       'objectType',
       'status',

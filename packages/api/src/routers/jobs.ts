@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordOwnEvent } from '../data/audit-trail';
 import { cancelJob, getJob, listJobs, reportJob } from '../data/jobs';
 import { actorName, tenantScopeOf } from '../data/principals';
-import { decimalIdSchema, instantSchema } from '../filters/schema';
+import { decimalIdSchema, instantSchema } from '../schemas/values';
 import { jobOutput, jobStateSchema, recurrenceSchema } from '../schemas/jobs';
 import { ingestProcedure, readProcedure, router, userProcedure } from '../trpc';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
 import { createToken, listTokens, revokeToken, scopeSchema, tokenOutput } from '../data/tokens';
-import { decimalIdSchema, instantSchema } from '../filters/schema';
+import { decimalIdSchema, instantSchema } from '../schemas/values';
 import { adminProcedure, router } from '../trpc';
 
 const label = z.string().min(1, 'must not be empty').max(200);

@@ -13,7 +13,7 @@ import {
   userOutput,
   usernameSchema,
 } from '../data/users';
-import { decimalIdSchema } from '../filters/schema';
+import { decimalIdSchema } from '../schemas/values';
 import { adminProcedure, router } from '../trpc';
 
 /** Advisory lock serialising changes to users (any constant, the same in every process). */

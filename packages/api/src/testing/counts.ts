@@ -15,23 +15,19 @@ import type { EventFilterInput } from '../filters/schema';
 import type { Caller, TestApp } from './harness';
 
 /** One stored event as the counts see it, read straight from the events table (a full scan). */
-export interface ScannedEvent {
-  at: number;
-  tenant: string;
-  status: EventStatus;
-  userName: string;
-  taskName: string;
-  objectType: string | null;
-  application: string | null;
-}
+export type ScannedEvent = { at: number; tenant: string; status: EventStatus } & Record<
+  FacetField,
+  string | null
+>;
 
 export async function scanEvents(app: TestApp): Promise<ScannedEvent[]> {
   const rows = await queryRows<Record<string, string | null>>(
     app.store.db,
     sql`SELECT (extract(epoch FROM ${events.occurredAt}) * 1000)::bigint::text AS at,
-               ${events.tenant} AS tenant, ${events.status}::text AS status,
-               ${events.userName} AS "userName", ${events.taskName} AS "taskName",
-               ${events.objectType} AS "objectType", ${events.application} AS application
+               ${sql.join(
+                 FACET_FIELDS.map((field) => sql`${events[field]}::text AS ${sql.identifier(field)}`),
+                 sql`, `,
+               )}
         FROM ${events}`,
   );
   return rows.map((row) => ({ ...row, at: Number(row.at) }) as unknown as ScannedEvent);
