@@ -89,7 +89,7 @@ describe('FacetsPanel', () => {
     renderInMantine(<FacetsPanel facets={facets(NEWEST)} timeZone="UTC" onAdd={vi.fn()} />);
     const panel = screen.getByTestId('facets');
     expect(panel.getAttribute('data-exact')).toBe('false');
-    const user = within(panel).getAllByTestId('facet-user')[0];
+    const user = within(panel).getAllByTestId('facet-userName')[0];
     expect(user?.textContent).toContain('alice');
     expect(user?.textContent).toContain('≈1,234');
     expect(screen.getByTestId('facets-basis').textContent).toBe(

@@ -14,6 +14,16 @@ import {
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 
+import {
+  declarationOf,
+  EVENT_FIELD_NAMES,
+  FULL_TEXT_FIELD,
+  JSON_FIELDS,
+  type EventField,
+  type JsonField,
+} from '@audit/db/fields';
+
+import { valueLabel } from '../lib/field-values';
 import { formatInZone } from '../lib/time';
 import { trpc, type RouterOutputs } from '../trpc';
 import { ConfigDiff } from './config-diff';
@@ -64,33 +74,62 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** Fields with a section of their own below the grid: the JSON documents and the job. */
+type SectionField = JsonField | 'jobId';
+const SECTION_FIELDS = new Set<EventField>([...JSON_FIELDS, 'jobId']);
+
+/**
+ * The grid: every other field but the id (in the title) and the full-text one (shown wide),
+ * the table's default columns first, each group in declaration order.
+ */
+const GRID_FIELDS = [
+  ...EVENT_FIELD_NAMES.filter((f) => declarationOf(f).column === 'default'),
+  ...EVENT_FIELD_NAMES.filter((f) => declarationOf(f).column !== 'default'),
+].filter((f) => f !== 'id' && f !== FULL_TEXT_FIELD && !SECTION_FIELDS.has(f)) as Exclude<
+  EventField,
+  SectionField | 'id' | typeof FULL_TEXT_FIELD
+>[];
+
+/** One grid value, by the field's kind (the status as its badge). */
+function GridValue({
+  event,
+  field,
+  timeZone,
+}: {
+  event: EventDetail;
+  field: (typeof GRID_FIELDS)[number];
+  timeZone: string;
+}) {
+  const value = event[field];
+  if (value === null) return null;
+  if (field === 'status') return <StatusBadge status={event.status} />;
+  switch (declarationOf(field).kind) {
+    case 'time':
+      return <>{formatInZone(value, timeZone)}</>;
+    case 'uuid':
+      return <Code>{value}</Code>;
+    default:
+      return <>{valueLabel(field, value)}</>;
+  }
+}
+
 function EventDetails({ event, timeZone }: { event: EventDetail; timeZone: string }) {
   const metadataKeys = Object.keys(event.metadata);
   return (
     <Stack gap="lg" data-testid="event-details">
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-        <Field label={`Time (${timeZone})`}>{formatInZone(event.occurredAt, timeZone)}</Field>
-        <Field label="Recorded (UTC)">{event.recordedAt}</Field>
-        <Field label="Status">
-          <StatusBadge status={event.status} />
-        </Field>
-        <Field label="Result code">{event.resultCode}</Field>
-        <Field label="User">{event.userName}</Field>
-        <Field label="User IP">{event.userIp}</Field>
-        <Field label="Task">{event.taskName}</Field>
-        <Field label="Application">{event.application}</Field>
-        <Field label="Object type">{event.objectType}</Field>
-        <Field label="Object name">{event.objectName}</Field>
-        <Field label="Tenant">{event.tenant}</Field>
-        <Field label="Domain">{event.domain}</Field>
-        <Field label="Workspace">{event.workspace}</Field>
-        <Field label="System">{event.systemId}</Field>
-        <Field label="Event id">
-          <Code>{event.eventId}</Code>
-        </Field>
-        <Field label="User agent">{event.userAgent}</Field>
+        {GRID_FIELDS.map((field) => {
+          const { label, kind } = declarationOf(field);
+          return (
+            <Field key={field} label={kind === 'time' ? `${label} (${timeZone})` : label}>
+              {event[field] === null ? null : (
+                <GridValue event={event} field={field} timeZone={timeZone} />
+              )}
+            </Field>
+          );
+        })}
       </SimpleGrid>
-      <Field label="Description">{event.description}</Field>
+      <Field label={declarationOf(FULL_TEXT_FIELD).label}>{event[FULL_TEXT_FIELD]}</Field>
 
       <Stack gap={4}>
         <Title order={5}>Job</Title>

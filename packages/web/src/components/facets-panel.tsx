@@ -1,20 +1,22 @@
 import { Group, Paper, SimpleGrid, Skeleton, Stack, Text, UnstyledButton } from '@mantine/core';
 import { memo } from 'react';
+import { declarationOf, fieldsWhere, type FacetField, type FieldsWhere } from '@audit/db/fields';
 
 import type { FilterKey } from '../lib/logs-search';
 import type { RouterOutputs } from '../trpc';
 import { BasisNote, countText } from './count-basis';
-import { STATUS_LABELS } from './status-badge';
+import { valueLabel } from '../lib/field-values';
 
 type Facets = RouterOutputs['auditLogs']['facets'];
 
-/** Facet fields shown, and the filter a click adds to. */
-export const FACETS = [
-  { field: 'userName', key: 'user', title: 'Top users' },
-  { field: 'taskName', key: 'task', title: 'Top tasks' },
-  { field: 'objectType', key: 'objectType', title: 'Top object types' },
-  { field: 'status', key: 'status', title: 'Statuses' },
-] as const satisfies readonly { field: keyof Facets['fields']; key: FilterKey; title: string }[];
+/** A panel's field: declared with a `facetPanel` title, and a filter control a click adds to. */
+type PanelField = Extract<Extract<FieldsWhere<'facetPanel', string>, FilterKey>, FacetField>;
+
+/** The facet panels shown (declared `facetPanel`), in declaration order. */
+export const FACETS = fieldsWhere<PanelField>((d) => d.facetPanel !== undefined).map((field) => ({
+  field,
+  title: declarationOf(field).facetPanel ?? field,
+}));
 
 interface FacetsPanelProps {
   facets: Facets | undefined;
@@ -32,12 +34,12 @@ export const FacetsPanel = memo(function FacetsPanel({
   return (
     <Stack gap={4}>
       <SimpleGrid
-        cols={{ base: 1, xs: 2, lg: 4 }}
+        cols={{ base: 1, xs: 2, md: 3, xl: FACETS.length }}
         spacing="sm"
         data-testid="facets"
         data-exact={facets ? exact : undefined}
       >
-        {FACETS.map(({ field, key, title }) => {
+        {FACETS.map(({ field, title }) => {
           const values = facets?.fields[field];
           const max = Math.max(1, ...(values ?? []).map((v) => v.count));
           return (
@@ -57,10 +59,10 @@ export const FacetsPanel = memo(function FacetsPanel({
                     value === null ? null : (
                       <UnstyledButton
                         key={value}
-                        data-testid={`facet-${key}`}
-                        title={`Add ${key}: ${value} to the filter`}
+                        data-testid={`facet-${field}`}
+                        title={`Add ${declarationOf(field).label}: ${value} to the filter`}
                         onClick={() => {
-                          onAdd(key, value);
+                          onAdd(field, value);
                         }}
                         style={{ borderRadius: 4 }}
                       >
@@ -81,9 +83,7 @@ export const FacetsPanel = memo(function FacetsPanel({
                             }}
                           />
                           <Text size="xs" truncate style={{ position: 'relative' }}>
-                            {key === 'status' && value in STATUS_LABELS
-                              ? STATUS_LABELS[value as keyof typeof STATUS_LABELS].label
-                              : value}
+                            {valueLabel(field, value)}
                           </Text>
                           <Text
                             size="xs"

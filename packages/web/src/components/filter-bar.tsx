@@ -1,4 +1,4 @@
-import { EVENT_STATUSES } from '@audit/db/values';
+import { declarationOf } from '@audit/db/fields';
 import { Button, Group, MultiSelect, Select, SimpleGrid, Skeleton, TagsInput } from '@mantine/core';
 import { lazy, memo, Suspense, useMemo, useState } from 'react';
 
@@ -9,12 +9,12 @@ import {
   rangeOf,
   withFilter,
   withPreset,
-  type FilterKey,
+  FILTER_KEYS,
   type LogsSearch,
   type RangeChoice,
 } from '../lib/logs-search';
 import { allTimeZones, offsetLabel } from '../lib/time';
-import { STATUS_LABELS } from './status-badge';
+import { valueLabel } from '../lib/field-values';
 
 /**
  * Mantine keeps a closed combobox's dropdown mounted (hidden) and positions it, which forces a
@@ -32,13 +32,16 @@ interface FilterBarProps {
   onChange: (next: LogsSearch) => void;
 }
 
-const TEXT_FILTERS: { key: Exclude<FilterKey, 'status'>; label: string; placeholder: string }[] = [
-  { key: 'user', label: 'User', placeholder: 'alice' },
-  { key: 'task', label: 'Task', placeholder: 'tenant.* or exact' },
-  { key: 'objectType', label: 'Object type', placeholder: 'Device' },
-  { key: 'application', label: 'Application', placeholder: 'Network Management Platform' },
-  { key: 'tenant', label: 'Tenant', placeholder: 'default' },
-];
+/** One control per declared `filterControl`: a choice of values for an enum, free text else. */
+const CONTROLS = FILTER_KEYS.map((key) => {
+  const { label, values, filterControl } = declarationOf(key);
+  return {
+    key,
+    label,
+    placeholder: filterControl?.placeholder ?? '',
+    choices: values?.map((value) => ({ value, label: valueLabel(key, value) })),
+  };
+});
 
 /** Where the filter controls go, while they mount (LogsPage): the same height, nothing to use. */
 export function FilterBarPlaceholder() {
@@ -58,38 +61,35 @@ export const FilterBar = memo(function FilterBar({ search, timeZone, onChange }:
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
-      <SimpleGrid
-        cols={{ base: 1, xs: 2, md: 3, lg: 6 }}
-        spacing="sm"
-        style={{ flex: '1 1 600px' }}
-      >
-        <MultiSelect
-          comboboxProps={UNMOUNTED_WHEN_CLOSED}
-          label="Status"
-          placeholder="Any"
-          data={EVENT_STATUSES.map((status) => ({
-            value: status,
-            label: STATUS_LABELS[status].label,
-          }))}
-          value={search.status ?? []}
-          onChange={(values) => {
-            onChange(withFilter(search, { status: values }));
-          }}
-          clearable
-        />
-        {TEXT_FILTERS.map(({ key, label, placeholder }) => (
-          <TagsInput
-            comboboxProps={UNMOUNTED_WHEN_CLOSED}
-            key={key}
-            label={label}
-            placeholder={search[key] ? undefined : placeholder}
-            value={search[key] ?? []}
-            onChange={(values) => {
-              onChange(withFilter(search, { [key]: values }));
-            }}
-            clearable
-          />
-        ))}
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" style={{ flex: '1 1 600px' }}>
+        {CONTROLS.map(({ key, label, placeholder, choices }) => {
+          const chosen: string[] = search[key] ?? [];
+          const onValues = (values: string[]) => {
+            onChange(withFilter(search, { [key]: values }));
+          };
+          return choices ? (
+            <MultiSelect
+              comboboxProps={UNMOUNTED_WHEN_CLOSED}
+              key={key}
+              label={label}
+              placeholder={chosen.length ? undefined : placeholder}
+              data={choices}
+              value={chosen}
+              onChange={onValues}
+              clearable
+            />
+          ) : (
+            <TagsInput
+              comboboxProps={UNMOUNTED_WHEN_CLOSED}
+              key={key}
+              label={label}
+              placeholder={chosen.length ? undefined : placeholder}
+              value={chosen}
+              onChange={onValues}
+              clearable
+            />
+          );
+        })}
       </SimpleGrid>
       <Select
         comboboxProps={UNMOUNTED_WHEN_CLOSED}

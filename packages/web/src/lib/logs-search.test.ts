@@ -29,8 +29,10 @@ describe('the Audit Logs URL', () => {
     const search: LogsSearch = {
       q: 'user:alice status:failure "disk full"',
       status: ['failure', 'success'],
-      user: ['alice', 'bob'],
-      task: ['tenant.*'],
+      userName: ['alice', 'bob'],
+      taskName: ['tenant.*'],
+      action: ['create'],
+      agent: ['Chrome'],
       objectType: ['Device'],
       application: ['CSO'],
       tenant: ['acme'],
@@ -60,14 +62,20 @@ describe('the Audit Logs URL', () => {
       sort: 'password',
       range: '2y',
       from: 'yesterday',
-      user: ['alice'],
+      userName: ['alice'],
     });
-    expect(parsed).toEqual({ user: ['alice'] });
+    expect(parsed).toEqual({ userName: ['alice'] });
   });
 
   it('turns the state into a filter the API schema accepts', () => {
     const filter = searchToFilter(
-      { q: 'task:device.*', status: ['failure'], user: ['alice'], tenant: ['acme'], range: '24h' },
+      {
+        q: 'task:device.*',
+        status: ['failure'],
+        userName: ['alice'],
+        tenant: ['acme'],
+        range: '24h',
+      },
       NOW,
     );
     expect(filter).toEqual({
@@ -130,13 +138,13 @@ describe('the Audit Logs URL', () => {
       cols: ['status'],
       status: ['failure'],
     });
-    expect(withFilter({ user: ['alice'] }, { user: [] })).toEqual({});
+    expect(withFilter({ userName: ['alice'] }, { userName: [] })).toEqual({});
   });
 
   it('adds a facet value once', () => {
-    const once = addFilterValue({ user: ['alice'] }, 'user', 'bob');
-    expect(once).toEqual({ user: ['alice', 'bob'] });
-    expect(addFilterValue(once, 'user', 'bob')).toBe(once);
+    const once = addFilterValue({ userName: ['alice'] }, 'userName', 'bob');
+    expect(once).toEqual({ userName: ['alice', 'bob'] });
+    expect(addFilterValue(once, 'userName', 'bob')).toBe(once);
   });
 
   it('orders a dragged range and replaces the preset', () => {

@@ -1,4 +1,11 @@
-import { EVENT_STATUSES } from '@audit/db/values';
+import {
+  declarationOf,
+  fieldsWhere,
+  type EVENT_FIELDS,
+  type FieldsWhere,
+  type FilterField,
+  type SortableField,
+} from '@audit/db/fields';
 import { isTimeZone, type EventFilterInput } from '@audit/api/filters';
 import { z } from 'zod';
 
@@ -27,54 +34,49 @@ export const DEFAULT_RANGE: RangePreset = '7d';
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 50;
 
-/** Columns of the table, in the seeds' order; each sorts by header click; `cols` in the URL lists the visible ones. */
-export const COLUMNS = [
-  { id: 'occurredAt', label: 'Time' },
-  { id: 'userName', label: 'User' },
-  { id: 'userIp', label: 'User IP' },
-  { id: 'application', label: 'Application' },
-  { id: 'taskName', label: 'Task' },
-  { id: 'objectType', label: 'Object type' },
-  { id: 'objectName', label: 'Object name' },
-  { id: 'status', label: 'Status' },
-  { id: 'description', label: 'Description' },
-  { id: 'jobId', label: 'Job' },
-  { id: 'tenant', label: 'Tenant' },
-  { id: 'domain', label: 'Domain' },
-  { id: 'workspace', label: 'Workspace' },
-  { id: 'resultCode', label: 'Result code' },
-  { id: 'systemId', label: 'System' },
-  { id: 'userAgent', label: 'User agent' },
-] as const;
-export type ColumnId = (typeof COLUMNS)[number]['id'];
-const COLUMN_IDS = COLUMNS.map((c) => c.id) as [ColumnId, ...ColumnId[]];
-/** The seeds' default columns. */
-export const DEFAULT_COLUMNS: readonly ColumnId[] = COLUMN_IDS.slice(0, 10);
+type Fields = typeof EVENT_FIELDS;
 
-/** Filter fields with a control of their own (and a facet that adds to them). */
-export const FILTER_FIELDS = {
-  status: 'status',
-  user: 'userName',
-  task: 'taskName',
-  objectType: 'objectType',
-  application: 'application',
-  tenant: 'tenant',
-} as const satisfies Record<string, keyof EventFilterInput>;
-export type FilterKey = keyof typeof FILTER_FIELDS;
+/** Fields the table can show (declared with a `column`): each sorts by header click. */
+export type ColumnId = FieldsWhere<'column', string> & SortableField;
+
+/** Columns of the table, in declaration order; `cols` in the URL lists the visible ones. */
+export const COLUMNS: readonly { id: ColumnId; label: string }[] = fieldsWhere<ColumnId>(
+  (d) => d.column !== undefined,
+).map((id) => ({ id, label: declarationOf(id).label }));
+const COLUMN_IDS = COLUMNS.map((c) => c.id) as [ColumnId, ...ColumnId[]];
+/** The columns shown by default (declared `column: 'default'`, the seeds' default columns). */
+export const DEFAULT_COLUMNS: readonly ColumnId[] = fieldsWhere<ColumnId>(
+  (d) => d.column === 'default',
+);
+
+/** Filter fields with a control of their own (declared `filterControl`), and a URL key each. */
+export type FilterKey = FieldsWhere<'filterControl', object> & FilterField;
+export const FILTER_KEYS = fieldsWhere<FilterKey>((d) => d.filterControl !== undefined);
+
+/** What a filter control holds: an enum field's values, or any text. */
+type FilterValues<K extends FilterKey> = Fields[K] extends {
+  values: readonly (infer V extends string)[];
+}
+  ? V[]
+  : string[];
 
 /** URL values arrive JSON-decoded (TanStack Router), so `?event=12` is a number: take both. */
 const idString = z.union([z.string(), z.number()]).transform(String);
 const values = z.array(z.string().min(1)).min(1);
 const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
+function filterValuesSchema(field: FilterKey): z.ZodType<string[]> {
+  const enumerated = declarationOf(field).values;
+  return enumerated ? z.array(z.enum(enumerated)).min(1) : values;
+}
+
+const filterControls = Object.fromEntries(
+  FILTER_KEYS.map((field) => [field, optional(filterValuesSchema(field))]),
+) as { [K in FilterKey]: ReturnType<typeof optional<z.ZodType<FilterValues<K>>>> };
+
 export const logsSearchSchema = z.object({
   q: optional(z.string().min(1)),
-  status: optional(z.array(z.enum(EVENT_STATUSES)).min(1)),
-  user: optional(values),
-  task: optional(values),
-  objectType: optional(values),
-  application: optional(values),
-  tenant: optional(values),
+  ...filterControls,
   /**
    * A preset range, relative to now, or `all`; ignored when from or to is given. Absent:
    * DEFAULT_RANGE.
@@ -112,12 +114,10 @@ function compact(search: LogsSearch): LogsSearch {
 export function searchToFilter(search: LogsSearch, now: number): EventFilterInput {
   const filter: EventFilterInput = {};
   if (search.q) filter.q = search.q;
-  if (search.status) filter.status = search.status;
-  if (search.user) filter.userName = search.user;
-  if (search.task) filter.taskName = search.task;
-  if (search.objectType) filter.objectType = search.objectType;
-  if (search.application) filter.application = search.application;
-  if (search.tenant) filter.tenant = search.tenant;
+  for (const field of FILTER_KEYS) {
+    const chosen = search[field];
+    if (chosen) (filter as Record<FilterKey, string[]>)[field] = chosen;
+  }
   if (search.from || search.to) {
     if (search.from) filter.from = search.from;
     if (search.to) filter.to = search.to;
@@ -174,7 +174,7 @@ export function withSortToggled(search: LogsSearch, column: ColumnId): LogsSearc
 
 /** How many filters narrow or widen the view beyond the default (for the "clear" button). */
 export function activeFilterCount(search: LogsSearch): number {
-  const keys = ['q', 'range', 'from', 'to', ...Object.keys(FILTER_FIELDS)] as (keyof LogsSearch)[];
+  const keys: (keyof LogsSearch)[] = ['q', 'range', 'from', 'to', ...FILTER_KEYS];
   return keys.filter((key) => search[key] !== undefined).length;
 }
 
