@@ -154,11 +154,6 @@ class SeedGenerator {
     else if (t.runsJob && rng.chance(t.scheduled))
       o = rng.chance(t.recurring) ? 'recurring' : 'job';
     const d = t.make(this.context, s, o);
-    if (d.job !== null && !t.keepDescription) {
-      // Recorded once the job ended: the entry tells how it went.
-      if (o === 'success') d.description = d.job.okSummary;
-      else if (o === 'failedJob') d.description = `${t.name} failed: ${d.job.failSummary}`;
-    }
     return this.event(s, at, t.name, t.workspace, o, d, this.metadata());
   }
 

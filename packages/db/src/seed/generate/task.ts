@@ -1,6 +1,5 @@
 /** What a task is, and the entry one attempt at it produces. */
 import type { AffectedObject, EventChanges, EventStatus } from '../../schema';
-import type { Rng } from './random';
 import type { Session } from './session';
 import type { TaskContext } from './task-context';
 import type { Device } from './world';
@@ -62,19 +61,14 @@ export interface Task {
   scheduled: number;
   /** …and of those, the share scheduled to recur. */
   recurring: number;
-  /** Keep `make`'s description for a completed job instead of the job's summary. */
-  keepDescription: boolean;
   make: Make;
 }
 
 export interface TaskOptions {
   fail?: number;
-  /** Set for job-based tasks: the share recorded as job_scheduled (see Task.scheduled). */
-  job?: number;
-  recurring?: number;
-  keepDescription?: boolean;
 }
 
+/** A task done on the spot: success or failure, no job. */
 export function task(
   name: string,
   workspace: string | null,
@@ -87,10 +81,9 @@ export function task(
     workspace,
     weight,
     fail: options.fail ?? 0.04,
-    runsJob: options.job !== undefined,
-    scheduled: options.job ?? 0,
-    recurring: options.recurring ?? 0,
-    keepDescription: options.keepDescription ?? false,
+    runsJob: false,
+    scheduled: 0,
+    recurring: 0,
     make,
   };
 }
@@ -111,40 +104,3 @@ export function detail(
 export const deviceObject = (d: Device): AffectedObject => d.affected;
 
 export const plural = (n: number, word: string) => (n === 1 ? `1 ${word}` : `${n} ${word}s`);
-
-const INTERVAL_TEXT: Record<string, string> = {
-  PT6H: 'every 6 hours',
-  PT12H: 'every 12 hours',
-  P1D: 'daily',
-  P7D: 'weekly',
-  P1M: 'monthly',
-};
-
-export function jobDraft(
-  g: TaskContext,
-  o: Outcome,
-  fields: Omit<JobDraft, 'interval' | 'deferred'>,
-  intervals: readonly string[] = ['P1D'],
-): JobDraft {
-  const recurring = o === 'recurring';
-  return {
-    ...fields,
-    interval: recurring ? g.rng.pick(intervals) : null,
-    deferred: o === 'job' && g.rng.chance(0.5),
-  };
-}
-
-export const duration = (rng: Rng, minMs: number, maxMs: number) => {
-  const r = rng.next();
-  return Math.round(minMs + (maxMs - minMs) * r * r);
-};
-
-/** The scheduling sentence of a job task's event (the job's id is not known yet). */
-export function scheduled(o: Outcome, job: JobDraft, what: string): string {
-  if (o === 'recurring') {
-    return `Recurring job scheduled (${INTERVAL_TEXT[job.interval ?? 'P1D'] ?? 'recurring'}): ${what}`;
-  }
-  return job.deferred
-    ? `Job scheduled for the maintenance window: ${what}`
-    : `Job scheduled: ${what}`;
-}

@@ -2,8 +2,9 @@
 import type { AffectedObject } from '../../../schema';
 import { CSO_ERROR_CODES, CSO_POLICIES, CSO_TEMPLATES, DEVICE_FAILURES } from '../../vocabulary';
 import { imageChange, linesChange } from '../changes';
+import { duration, jobTask } from '../job-task';
 import { hex8 } from '../random';
-import { deviceObject, detail, duration, jobDraft, plural, scheduled, task } from '../task';
+import { deviceObject, detail, plural, task } from '../task';
 import type { Detail, Task } from '../task';
 import type { TaskContext } from '../task-context';
 import { MINUTE } from '../time';
@@ -49,20 +50,25 @@ export const CSO_TASKS: Task[] = [
       `Tenant ${t} updated: ${g.rng.pick(['SD-WAN mode changed to real-time optimized', 'maximum sites raised to 50', 'contact e-mail changed', 'internet breakout enabled'])}`,
     );
   }),
-  task('tenant.delete', 'Tenants', 0.2, { fail: 0.05, job: 0.3 }, (g, s, o) => {
+  jobTask('tenant.delete', 'Tenants', 0.2, { fail: 0.05, scheduled: 0.3 }, (g, s) => {
     const t = g.rng.pick(s.world.customers);
-    if (o === 'failure') return csoFailure(g, `Deletion of tenant ${t}`, 'Tenant', t);
-    const job = jobDraft(g, o, {
-      name: `tenant.delete ${t}`,
-      type: 'Tenant Deletion',
-      params: { tenant: t, cascade: true },
-      durationMs: duration(g.rng, MINUTE, 5 * MINUTE),
-      count: 1,
-      unit: 'tenant',
-      okSummary: `Tenant ${t} and its sites deleted`,
-      failSummary: `Tenant ${t} not deleted: sites still provisioned`,
-    });
-    return detail('Tenant', t, scheduled(o, job, `Delete tenant ${t}`), [], null, job);
+    return {
+      object: ['Tenant', t],
+      rejected: () => csoFailure(g, `Deletion of tenant ${t}`, 'Tenant', t),
+      accepted: () => ({
+        what: `Delete tenant ${t}`,
+        job: {
+          name: `tenant.delete ${t}`,
+          type: 'Tenant Deletion',
+          params: { tenant: t, cascade: true },
+          durationMs: duration(g.rng, MINUTE, 5 * MINUTE),
+          count: 1,
+          unit: 'tenant',
+          okSummary: `Tenant ${t} and its sites deleted`,
+          failSummary: `Tenant ${t} not deleted: sites still provisioned`,
+        },
+      }),
+    };
   }),
   task('site.create', 'Sites', 2.4, { fail: 0.04 }, (g, s, o) => {
     const site = g.site(s);
@@ -81,26 +87,31 @@ export const CSO_TASKS: Task[] = [
       `Site ${site} configured: ${g.rng.pick(['WAN links updated', 'LAN segment added', 'DHCP settings changed', 'departments assigned', 'SLA profile changed'])}`,
     );
   }),
-  task('site.provision', 'Sites', 2, { fail: 0.07, job: 0.25 }, (g, s, o) => {
+  jobTask('site.provision', 'Sites', 2, { fail: 0.07, scheduled: 0.25 }, (g, s) => {
     const site = g.site(s);
     const devs = g.devices(s, g.rng.between(1, 3));
     const affected: AffectedObject[] = [
       { type: 'Site', name: site, detail: 'provisioning' },
       ...devs.map(deviceObject),
     ];
-    if (o === 'failure')
-      return csoFailure(g, `Provisioning of site ${site}`, 'Site', site, affected);
-    const job = jobDraft(g, o, {
-      name: `site.provision ${site}`,
-      type: 'Site Provisioning',
-      params: { site, devices: devs.map((d) => d.name), ztp: true },
-      durationMs: duration(g.rng, 3 * MINUTE, 25 * MINUTE),
-      count: devs.length,
-      unit: 'device',
-      okSummary: `Site ${site} provisioned (${plural(devs.length, 'device')})`,
-      failSummary: `Provisioning of ${site} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail('Site', site, scheduled(o, job, `Provision site ${site}`), affected, null, job);
+    return {
+      object: ['Site', site],
+      affected,
+      rejected: () => csoFailure(g, `Provisioning of site ${site}`, 'Site', site, affected),
+      accepted: () => ({
+        what: `Provision site ${site}`,
+        job: {
+          name: `site.provision ${site}`,
+          type: 'Site Provisioning',
+          params: { site, devices: devs.map((d) => d.name), ztp: true },
+          durationMs: duration(g.rng, 3 * MINUTE, 25 * MINUTE),
+          count: devs.length,
+          unit: 'device',
+          okSummary: `Site ${site} provisioned (${plural(devs.length, 'device')})`,
+          failSummary: `Provisioning of ${site} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   }),
   task('site.delete', 'Sites', 0.3, { fail: 0.04 }, (g, s, o) => {
     const site = g.site(s);
@@ -114,33 +125,31 @@ export const CSO_TASKS: Task[] = [
       { type: 'Site', name: d.site },
     ]);
   }),
-  task('device.activate', 'Devices', 1.4, { fail: 0.06, job: 0.3 }, (g, s, o) => {
+  jobTask('device.activate', 'Devices', 1.4, { fail: 0.06, scheduled: 0.3 }, (g, s) => {
     const d = g.device(s);
     const affected = [deviceObject(d), { type: 'Site', name: d.site }];
-    if (o === 'failure')
-      return csoFailure(g, `Activation of device ${d.name}`, 'Device', d.name, affected);
-    const job = jobDraft(g, o, {
-      name: `device.activate ${d.name}`,
-      type: 'Device Activation',
-      params: {
-        device: d.name,
-        site: d.site,
-        activationCode: `ACT-${hex8(g.rng.u32()).toUpperCase()}`,
-      },
-      durationMs: duration(g.rng, 5 * MINUTE, 30 * MINUTE),
-      count: 1,
-      unit: 'device',
-      okSummary: `Device ${d.name} activated (ZTP complete)`,
-      failSummary: `Activation of ${d.name} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Device',
-      d.name,
-      scheduled(o, job, `Activate device ${d.name} at site ${d.site}`),
+    return {
+      object: ['Device', d.name],
       affected,
-      null,
-      job,
-    );
+      rejected: () => csoFailure(g, `Activation of device ${d.name}`, 'Device', d.name, affected),
+      accepted: () => ({
+        what: `Activate device ${d.name} at site ${d.site}`,
+        job: {
+          name: `device.activate ${d.name}`,
+          type: 'Device Activation',
+          params: {
+            device: d.name,
+            site: d.site,
+            activationCode: `ACT-${hex8(g.rng.u32()).toUpperCase()}`,
+          },
+          durationMs: duration(g.rng, 5 * MINUTE, 30 * MINUTE),
+          count: 1,
+          unit: 'device',
+          okSummary: `Device ${d.name} activated (ZTP complete)`,
+          failSummary: `Activation of ${d.name} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   }),
   task('device.update', 'Devices', 1.2, { fail: 0.03 }, (g, s, o) => {
     const d = g.device(s);
@@ -162,96 +171,84 @@ export const CSO_TASKS: Task[] = [
     if (o === 'failure') return csoFailure(g, `Upload of image ${image}`, 'Device Image', image);
     return detail('Device Image', image, `Image ${image} uploaded for ${d.model}`);
   }),
-  task('device-image.deploy', 'Images', 0.8, { fail: 0.07, job: 0.5 }, (g, s, o) => {
+  jobTask('device-image.deploy', 'Images', 0.8, { fail: 0.07, scheduled: 0.5 }, (g, s) => {
     const { targets: devs, image, version } = g.upgrade(s, g.rng.between(1, 4));
     const first = devs[0] as Device;
-    if (o === 'failure')
-      return csoFailure(
-        g,
-        `Deployment of image ${image}`,
-        'Device Image',
-        image,
-        devs.map(deviceObject),
-      );
-    const job = jobDraft(g, o, {
-      name: `device-image.deploy ${image}`,
-      type: 'Image Deployment',
-      params: { image, devices: devs.map((d) => d.name), reboot: true },
-      durationMs: duration(g.rng, 10 * MINUTE, 40 * MINUTE),
-      count: devs.length,
-      unit: 'device',
-      okSummary: `Image ${image} deployed to ${plural(devs.length, 'device')}`,
-      failSummary: `Image deployment failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Device Image',
-      image,
-      scheduled(o, job, `Deploy image ${image} to ${plural(devs.length, 'device')}`),
-      devs.map(deviceObject),
-      imageChange(first, version),
-      job,
-    );
+    const affected = devs.map(deviceObject);
+    return {
+      object: ['Device Image', image],
+      affected,
+      changes: imageChange(first, version),
+      rejected: () =>
+        csoFailure(g, `Deployment of image ${image}`, 'Device Image', image, affected),
+      accepted: () => ({
+        what: `Deploy image ${image} to ${plural(devs.length, 'device')}`,
+        job: {
+          name: `device-image.deploy ${image}`,
+          type: 'Image Deployment',
+          params: { image, devices: devs.map((d) => d.name), reboot: true },
+          durationMs: duration(g.rng, 10 * MINUTE, 40 * MINUTE),
+          count: devs.length,
+          unit: 'device',
+          okSummary: `Image ${image} deployed to ${plural(devs.length, 'device')}`,
+          failSummary: `Image deployment failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   }),
   task('template.create', 'Templates', 0.5, { fail: 0.03 }, (g, _s, o) => {
     const t = `${g.rng.pick(CSO_TEMPLATES)}-v${g.rng.between(2, 9)}`;
     if (o === 'failure') return csoFailure(g, `Creation of template ${t}`, 'Template', t);
     return detail('Template', t, `Configuration template ${t} created`);
   }),
-  task('template.deploy', 'Templates', 1, { fail: 0.05, job: 0.25 }, (g, s, o) => {
+  jobTask('template.deploy', 'Templates', 1, { fail: 0.05, scheduled: 0.25 }, (g, s) => {
     const devs = g.sameFamily(g.device(s), g.rng.between(1, 5));
     const t = g.template((devs[0] as Device).family);
     const first = devs[0] as Device;
-    const changes = linesChange(first, t.lines);
-    if (o === 'failure')
-      return csoFailure(
-        g,
-        `Deployment of template ${t.name}`,
-        'Template',
-        t.name,
-        devs.map(deviceObject),
-      );
-    const job = jobDraft(g, o, {
-      name: `template.deploy ${t.name}`,
-      type: 'Template Deployment',
-      params: { template: t.name, devices: devs.map((d) => d.name) },
-      durationMs: duration(g.rng, MINUTE, 8 * MINUTE),
-      count: devs.length,
-      unit: 'device',
-      okSummary: `Template ${t.name} deployed to ${plural(devs.length, 'device')}`,
-      failSummary: `Template ${t.name} failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Template',
-      t.name,
-      scheduled(o, job, `Deploy template ${t.name} to ${plural(devs.length, 'device')}`),
-      devs.map(deviceObject),
-      changes,
-      job,
-    );
+    const affected = devs.map(deviceObject);
+    return {
+      object: ['Template', t.name],
+      affected,
+      changes: linesChange(first, t.lines),
+      rejected: () =>
+        csoFailure(g, `Deployment of template ${t.name}`, 'Template', t.name, affected),
+      accepted: () => ({
+        what: `Deploy template ${t.name} to ${plural(devs.length, 'device')}`,
+        job: {
+          name: `template.deploy ${t.name}`,
+          type: 'Template Deployment',
+          params: { template: t.name, devices: devs.map((d) => d.name) },
+          durationMs: duration(g.rng, MINUTE, 8 * MINUTE),
+          count: devs.length,
+          unit: 'device',
+          okSummary: `Template ${t.name} deployed to ${plural(devs.length, 'device')}`,
+          failSummary: `Template ${t.name} failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   }),
-  task('policy.deploy', 'Security Management', 1.2, { fail: 0.05, job: 0.25 }, (g, s, o) => {
+  jobTask('policy.deploy', 'Security Management', 1.2, { fail: 0.05, scheduled: 0.25 }, (g, s) => {
     const p = g.rng.pick(CSO_POLICIES);
     const devs = g.devices(s, g.rng.between(1, 5));
-    if (o === 'failure')
-      return csoFailure(g, `Deployment of policy ${p}`, 'Policy', p, devs.map(deviceObject));
-    const job = jobDraft(g, o, {
-      name: `policy.deploy ${p}`,
-      type: 'Policy Deployment',
-      params: { policy: p, devices: devs.map((d) => d.name), rules: g.rng.between(4, 120) },
-      durationMs: duration(g.rng, 30_000, 5 * MINUTE),
-      count: devs.length,
-      unit: 'device',
-      okSummary: `Policy ${p} deployed to ${plural(devs.length, 'device')}`,
-      failSummary: `Policy ${p} rejected by ${(devs[0] as Device).name}: commit check failed`,
-    });
-    return detail(
-      'Policy',
-      p,
-      scheduled(o, job, `Deploy policy ${p} to ${plural(devs.length, 'device')}`),
-      devs.map(deviceObject),
-      null,
-      job,
-    );
+    const affected = devs.map(deviceObject);
+    return {
+      object: ['Policy', p],
+      affected,
+      rejected: () => csoFailure(g, `Deployment of policy ${p}`, 'Policy', p, affected),
+      accepted: () => ({
+        what: `Deploy policy ${p} to ${plural(devs.length, 'device')}`,
+        job: {
+          name: `policy.deploy ${p}`,
+          type: 'Policy Deployment',
+          params: { policy: p, devices: devs.map((d) => d.name), rules: g.rng.between(4, 120) },
+          durationMs: duration(g.rng, 30_000, 5 * MINUTE),
+          count: devs.length,
+          unit: 'device',
+          okSummary: `Policy ${p} deployed to ${plural(devs.length, 'device')}`,
+          failSummary: `Policy ${p} rejected by ${(devs[0] as Device).name}: commit check failed`,
+        },
+      }),
+    };
   }),
   task('user.create', 'Administration', 0.3, { fail: 0.03 }, (g, s, o) => {
     const t = g.rng.pick(s.world.customers);

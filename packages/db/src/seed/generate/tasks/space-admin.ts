@@ -6,7 +6,8 @@ import {
   RBAC_ROLES,
   REPORT_DEFINITIONS,
 } from '../../vocabulary';
-import { detail, deviceObject, duration, jobDraft, scheduled, task } from '../task';
+import { duration, jobTask } from '../job-task';
+import { deviceObject, detail, task } from '../task';
 import { MINUTE } from '../time';
 
 export const MODIFY_APPLICATION_SETTINGS = task(
@@ -28,121 +29,94 @@ export const MODIFY_APPLICATION_SETTINGS = task(
   },
 );
 
-export const BACKUP_CONFIGURATION_FILES = task(
+export const BACKUP_CONFIGURATION_FILES = jobTask(
   'Backup Configuration Files',
   'Configuration Files',
   0.75,
-  { fail: 0.03, job: 0.7, recurring: 0.9 },
-  (g, s, o) => {
+  {
+    fail: 0.03,
+    scheduled: 0.7,
+    recurring: 0.9,
+    intervals: ['P1D', 'P1D', 'P1D', 'P7D', 'PT12H'],
+  },
+  (g, s) => {
     const n = s.world.devices.length;
-    if (o === 'failure') {
-      return detail(
-        null,
-        null,
-        `Configuration backup not scheduled: ${g.rng.pick(PLATFORM_FAILURES)}`,
-      );
-    }
-    const job = jobDraft(
-      g,
-      o,
-      {
-        name: `Backup Configuration Files - all devices`,
-        type: 'Backup Configuration Files',
-        params: { devices: 'all', keepVersions: 20, target: 'scp://backup.example.net/junos/' },
-        durationMs: duration(g.rng, MINUTE, 15 * MINUTE),
-        count: n,
-        unit: 'device',
-        okSummary: `${n} configuration files backed up`,
-        failSummary: `Backup failed after ${g.rng.between(1, n)} files: disk full on /var/log`,
-      },
-      ['P1D', 'P1D', 'P1D', 'P7D', 'PT12H'],
-    );
-    return detail(
-      'Configuration File',
-      'all devices',
-      scheduled(o, job, `Backup of ${n} device configurations`),
-      [],
-      null,
-      job,
-    );
+    return {
+      object: ['Configuration File', 'all devices'],
+      rejected: () =>
+        detail(null, null, `Configuration backup not scheduled: ${g.rng.pick(PLATFORM_FAILURES)}`),
+      accepted: () => ({
+        what: `Backup of ${n} device configurations`,
+        job: {
+          name: `Backup Configuration Files - all devices`,
+          type: 'Backup Configuration Files',
+          params: { devices: 'all', keepVersions: 20, target: 'scp://backup.example.net/junos/' },
+          durationMs: duration(g.rng, MINUTE, 15 * MINUTE),
+          count: n,
+          unit: 'device',
+          okSummary: `${n} configuration files backed up`,
+          failSummary: `Backup failed after ${g.rng.between(1, n)} files: disk full on /var/log`,
+        },
+      }),
+    };
   },
 );
 
-export const GENERATE_REPORT = task(
+export const GENERATE_REPORT = jobTask(
   'Generate Report',
   'Reports',
   0.65,
-  { fail: 0.03, job: 0.6, recurring: 0.85 },
-  (g, s, o) => {
+  { fail: 0.03, scheduled: 0.6, recurring: 0.85, intervals: ['P1D', 'P7D', 'P7D', 'P1M'] },
+  (g, s) => {
     const report = g.rng.pick(REPORT_DEFINITIONS);
-    if (o === 'failure')
-      return detail(
-        'Report Definition',
-        report,
-        `Report ${report} not generated: ${g.rng.pick(PLATFORM_FAILURES)}`,
-      );
-    const job = jobDraft(
-      g,
-      o,
-      {
-        name: `Generate Report - ${report}`,
-        type: 'Generate Report',
-        params: {
-          reportDefinition: report,
-          format: g.rng.pick(['PDF', 'CSV', 'HTML']),
-          email: `${s.user.spec.name}@${s.world.tenant}.example.net`,
+    return {
+      object: ['Report Definition', report],
+      rejected: () => `Report ${report} not generated: ${g.rng.pick(PLATFORM_FAILURES)}`,
+      accepted: () => ({
+        what: `Generate ${report}`,
+        job: {
+          name: `Generate Report - ${report}`,
+          type: 'Generate Report',
+          params: {
+            reportDefinition: report,
+            format: g.rng.pick(['PDF', 'CSV', 'HTML']),
+            email: `${s.user.spec.name}@${s.world.tenant}.example.net`,
+          },
+          durationMs: duration(g.rng, 30_000, 10 * MINUTE),
+          count: 1,
+          unit: 'report',
+          okSummary: `${report} generated`,
+          failSummary: `${report} failed: ${g.rng.pick(PLATFORM_FAILURES)}`,
         },
-        durationMs: duration(g.rng, 30_000, 10 * MINUTE),
-        count: 1,
-        unit: 'report',
-        okSummary: `${report} generated`,
-        failSummary: `${report} failed: ${g.rng.pick(PLATFORM_FAILURES)}`,
-      },
-      ['P1D', 'P7D', 'P7D', 'P1M'],
-    );
-    return detail(
-      'Report Definition',
-      report,
-      scheduled(o, job, `Generate ${report}`),
-      [],
-      null,
-      job,
-    );
+      }),
+    };
   },
 );
 
-export const PURGE_AUDIT_LOGS = task(
+export const PURGE_AUDIT_LOGS = jobTask(
   'Purge Audit Logs',
   'Audit Logs',
   0.2,
-  { fail: 0.02, job: 0.8, recurring: 0.8 },
-  (g, _s, o) => {
+  { fail: 0.02, scheduled: 0.8, recurring: 0.8, intervals: ['P1D', 'P7D'] },
+  (g) => {
     const days = g.rng.pick([30, 90, 180, 365]);
-    if (o === 'failure')
-      return detail(null, null, `Audit log purge not scheduled: ${g.rng.pick(PLATFORM_FAILURES)}`);
-    const job = jobDraft(
-      g,
-      o,
-      {
-        name: `Purge Audit Logs - older than ${days} days`,
-        type: 'Purge Audit Logs',
-        params: { olderThanDays: days, archive: true, archiveTarget: 'local' },
-        durationMs: duration(g.rng, MINUTE, 20 * MINUTE),
-        count: 1,
-        unit: 'archive',
-        okSummary: `Audit logs older than ${days} days archived and purged`,
-        failSummary: 'Archive failed: disk full on /var/log',
-      },
-      ['P1D', 'P7D'],
-    );
-    return detail(
-      null,
-      null,
-      scheduled(o, job, `Archive and purge audit logs older than ${days} days`),
-      [],
-      null,
-      job,
-    );
+    return {
+      object: [null, null],
+      rejected: () => `Audit log purge not scheduled: ${g.rng.pick(PLATFORM_FAILURES)}`,
+      accepted: () => ({
+        what: `Archive and purge audit logs older than ${days} days`,
+        job: {
+          name: `Purge Audit Logs - older than ${days} days`,
+          type: 'Purge Audit Logs',
+          params: { olderThanDays: days, archive: true, archiveTarget: 'local' },
+          durationMs: duration(g.rng, MINUTE, 20 * MINUTE),
+          count: 1,
+          unit: 'archive',
+          okSummary: `Audit logs older than ${days} days archived and purged`,
+          failSummary: 'Archive failed: disk full on /var/log',
+        },
+      }),
+    };
   },
 );
 

@@ -7,92 +7,77 @@ import {
   TEMPLATES,
 } from '../../vocabulary';
 import { imageChange, linesChange } from '../changes';
-import { deviceObject, detail, duration, jobDraft, plural, scheduled, task } from '../task';
+import { duration, jobTask } from '../job-task';
+import { deviceObject, detail, plural, task } from '../task';
 import { MINUTE } from '../time';
 import type { Device } from '../world';
 
-export const EXECUTE_SCRIPTS = task(
+export const EXECUTE_SCRIPTS = jobTask(
   'Execute Scripts',
   'Images and Scripts',
   1,
-  { fail: 0.06, job: 0.3, recurring: 0.3 },
-  (g, s, o) => {
+  { fail: 0.06, scheduled: 0.3, recurring: 0.3, intervals: ['P1D', 'P7D'] },
+  (g, s) => {
     const script = g.rng.pick(SCRIPTS);
     const targets = g.sameFamily(g.device(s), g.rng.between(1, 5));
     const first = targets[0] as Device;
-    const changes = linesChange(first, [
-      `set system scripts op file ${script}`,
-      `set event-options generate-event every-hour time-interval 3600`,
-    ]);
-    if (o === 'failure') {
-      return detail(
-        'Script',
-        script,
-        `Script ${script} not executed: ${g.rng.pick(DEVICE_FAILURES)}`,
-        targets.map(deviceObject),
-        changes,
-      );
-    }
-    const job = jobDraft(
-      g,
-      o,
-      {
-        name: `Execute Scripts - ${script}`,
-        type: 'Execute Scripts',
-        params: {
-          script,
-          devices: targets.map((t) => t.name),
-          scriptType: script.endsWith('.py') ? 'python' : 'slax',
+    return {
+      object: ['Script', script],
+      affected: targets.map(deviceObject),
+      changes: linesChange(first, [
+        `set system scripts op file ${script}`,
+        `set event-options generate-event every-hour time-interval 3600`,
+      ]),
+      rejected: () => `Script ${script} not executed: ${g.rng.pick(DEVICE_FAILURES)}`,
+      accepted: () => ({
+        what: `Script ${script} execution on ${plural(targets.length, 'device')}`,
+        job: {
+          name: `Execute Scripts - ${script}`,
+          type: 'Execute Scripts',
+          params: {
+            script,
+            devices: targets.map((t) => t.name),
+            scriptType: script.endsWith('.py') ? 'python' : 'slax',
+          },
+          durationMs: duration(g.rng, 10_000, 5 * MINUTE),
+          count: targets.length,
+          unit: 'device',
+          okSummary: `Script ${script} executed on ${plural(targets.length, 'device')}`,
+          failSummary: `Script ${script} failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
         },
-        durationMs: duration(g.rng, 10_000, 5 * MINUTE),
-        count: targets.length,
-        unit: 'device',
-        okSummary: `Script ${script} executed on ${plural(targets.length, 'device')}`,
-        failSummary: `Script ${script} failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-      },
-      ['P1D', 'P7D'],
-    );
-    return detail(
-      'Script',
-      script,
-      scheduled(o, job, `Script ${script} execution on ${plural(targets.length, 'device')}`),
-      targets.map(deviceObject),
-      changes,
-      job,
-    );
+      }),
+    };
   },
 );
 
-export const APPLY_CLI_CONFIGLET = task(
+export const APPLY_CLI_CONFIGLET = jobTask(
   'Apply CLI Configlet',
   'CLI Configlets',
   1.6,
-  { fail: 0.05, job: 0.2, keepDescription: true },
-  (g, s, o) => {
+  { fail: 0.05, scheduled: 0.2, keepDescription: true },
+  (g, s) => {
     const c = g.rng.pick(CONFIGLETS);
     const d = g.device(s);
     const text = `Apply CLI Configlet operation initiated for the configlet ${c.name} on the device ${d.name}`;
-    const changes = linesChange(d, c.lines);
-    if (o === 'failure') {
-      return detail(
-        'CLI Configlet',
-        c.name,
-        `${text}: failed, ${g.rng.pick(DEVICE_FAILURES)}`,
-        [deviceObject(d)],
-        changes,
-      );
-    }
-    const job = jobDraft(g, o, {
-      name: `Apply CLI Configlet - ${c.name} on ${d.name}`,
-      type: 'Apply CLI Configlet',
-      params: { configlet: c.name, device: d.name },
-      durationMs: duration(g.rng, 10_000, 2 * MINUTE),
-      count: 1,
-      unit: 'device',
-      okSummary: `Configlet ${c.name} applied on ${d.name}`,
-      failSummary: `Configlet ${c.name} failed on ${d.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail('CLI Configlet', c.name, text, [deviceObject(d)], changes, job);
+    return {
+      object: ['CLI Configlet', c.name],
+      affected: [deviceObject(d)],
+      changes: linesChange(d, c.lines),
+      rejected: () => `${text}: failed, ${g.rng.pick(DEVICE_FAILURES)}`,
+      accepted: () => ({
+        description: text,
+        job: {
+          name: `Apply CLI Configlet - ${c.name} on ${d.name}`,
+          type: 'Apply CLI Configlet',
+          params: { configlet: c.name, device: d.name },
+          durationMs: duration(g.rng, 10_000, 2 * MINUTE),
+          count: 1,
+          unit: 'device',
+          okSummary: `Configlet ${c.name} applied on ${d.name}`,
+          failSummary: `Configlet ${c.name} failed on ${d.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   },
 );
 
@@ -116,92 +101,75 @@ export const VALIDATE_CLI_CONFIGLET = task(
   },
 );
 
-export const DEPLOY_TEMPLATES = task(
+export const DEPLOY_TEMPLATES = jobTask(
   'Deploy Templates',
   'Device Templates',
   1,
-  { fail: 0.05, job: 0.3 },
-  (g, s, o) => {
+  { fail: 0.05, scheduled: 0.3 },
+  (g, s) => {
     const targets = g.sameFamily(g.device(s), g.rng.between(1, 5));
     const t = g.template((targets[0] as Device).family);
     const first = targets[0] as Device;
-    const changes = linesChange(first, t.lines);
-    if (o === 'failure') {
-      return detail(
-        'Template',
-        t.name,
-        `Template ${t.name} not deployed: ${g.rng.pick(DEVICE_FAILURES)}`,
-        targets.map(deviceObject),
-        changes,
-      );
-    }
-    const job = jobDraft(g, o, {
-      name: `Deploy Templates - ${t.name}`,
-      type: 'Deploy Templates',
-      params: {
-        template: t.name,
-        devices: targets.map((x) => x.name),
-        version: g.rng.between(1, 9),
-      },
-      durationMs: duration(g.rng, 30_000, 6 * MINUTE),
-      count: targets.length,
-      unit: 'device',
-      okSummary: `Template ${t.name} deployed to ${plural(targets.length, 'device')}`,
-      failSummary: `Template ${t.name} failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Template',
-      t.name,
-      scheduled(o, job, `Template ${t.name} deployment on ${plural(targets.length, 'device')}`),
-      targets.map(deviceObject),
-      changes,
-      job,
-    );
+    return {
+      object: ['Template', t.name],
+      affected: targets.map(deviceObject),
+      changes: linesChange(first, t.lines),
+      rejected: () => `Template ${t.name} not deployed: ${g.rng.pick(DEVICE_FAILURES)}`,
+      accepted: () => ({
+        what: `Template ${t.name} deployment on ${plural(targets.length, 'device')}`,
+        job: {
+          name: `Deploy Templates - ${t.name}`,
+          type: 'Deploy Templates',
+          params: {
+            template: t.name,
+            devices: targets.map((x) => x.name),
+            version: g.rng.between(1, 9),
+          },
+          durationMs: duration(g.rng, 30_000, 6 * MINUTE),
+          count: targets.length,
+          unit: 'device',
+          okSummary: `Template ${t.name} deployed to ${plural(targets.length, 'device')}`,
+          failSummary: `Template ${t.name} failed on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   },
 );
 
-export const DEPLOY_DEVICE_IMAGE = task(
+export const DEPLOY_DEVICE_IMAGE = jobTask(
   'Deploy Device Image',
   'Images and Scripts',
   0.8,
-  { fail: 0.08, job: 0.45 },
-  (g, s, o) => {
+  { fail: 0.08, scheduled: 0.45 },
+  (g, s) => {
     const { targets, image, version } = g.upgrade(s, g.rng.between(1, 5));
     const first = targets[0] as Device;
-    const changes = imageChange(first, version);
-    if (o === 'failure') {
-      return detail(
-        'Device Image',
-        image,
+    return {
+      object: ['Device Image', image],
+      affected: targets.map(deviceObject),
+      changes: imageChange(first, version),
+      rejected: () =>
         `Image ${image} not deployed: ${g.rng.pick(['insufficient storage on /var/tmp', 'image checksum mismatch', ...DEVICE_FAILURES])}`,
-        targets.map(deviceObject),
-        changes,
-      );
-    }
-    const job = jobDraft(g, o, {
-      name: `Deploy Device Image - ${image}`,
-      type: 'Deploy Device Image',
-      params: {
-        image,
-        devices: targets.map((x) => x.name),
-        validate: true,
-        rebootAfterDeploy: true,
-        snapshot: g.rng.chance(0.5),
-      },
-      durationMs: duration(g.rng, 8 * MINUTE, 45 * MINUTE),
-      count: targets.length,
-      unit: 'device',
-      okSummary: `Image ${image} installed on ${plural(targets.length, 'device')}; devices rebooted`,
-      failSummary: `Image install failed on ${first.name}: ${g.rng.pick(['insufficient storage on /var/tmp', 'reboot timed out', 'package validation failed'])}`,
-    });
-    return detail(
-      'Device Image',
-      image,
-      scheduled(o, job, `Image ${image} deployment on ${plural(targets.length, 'device')}`),
-      targets.map(deviceObject),
-      changes,
-      job,
-    );
+      accepted: () => ({
+        what: `Image ${image} deployment on ${plural(targets.length, 'device')}`,
+        job: {
+          name: `Deploy Device Image - ${image}`,
+          type: 'Deploy Device Image',
+          params: {
+            image,
+            devices: targets.map((x) => x.name),
+            validate: true,
+            rebootAfterDeploy: true,
+            snapshot: g.rng.chance(0.5),
+          },
+          durationMs: duration(g.rng, 8 * MINUTE, 45 * MINUTE),
+          count: targets.length,
+          unit: 'device',
+          okSummary: `Image ${image} installed on ${plural(targets.length, 'device')}; devices rebooted`,
+          failSummary: `Image install failed on ${first.name}: ${g.rng.pick(['insufficient storage on /var/tmp', 'reboot timed out', 'package validation failed'])}`,
+        },
+      }),
+    };
   },
 );
 

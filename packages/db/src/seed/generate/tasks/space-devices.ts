@@ -1,54 +1,46 @@
 /** Junos Space: the device inventory, its configuration and its credentials. */
 import { DEVICE_FAILURES, DEVICE_TAGS, DOMAINS, PLATFORM_FAILURES } from '../../vocabulary';
 import { authChange, editChange, keyChange } from '../changes';
-import { deviceObject, detail, duration, jobDraft, plural, scheduled, task } from '../task';
+import { duration, jobTask } from '../job-task';
+import { deviceObject, detail, plural, task } from '../task';
 import { MINUTE } from '../time';
 import type { Device } from '../world';
 
-export const DISCOVER_NETWORK_ELEMENTS = task(
+export const DISCOVER_NETWORK_ELEMENTS = jobTask(
   'Discover Network Elements',
   'Devices',
   1.4,
-  { fail: 0.06, job: 0.3, recurring: 0.15 },
-  (g, s, o) => {
+  { fail: 0.06, scheduled: 0.3, recurring: 0.15, intervals: ['P1D', 'P7D'] },
+  (g, s) => {
     const d = g.device(s);
     const target = g.rng.chance(0.7) ? d.subnet : d.mgmtIp;
-    if (o === 'failure') {
-      return detail(
-        'Discovery Target',
-        target,
+    return {
+      object: ['Discovery Target', target],
+      rejected: () =>
         `Discover Network Elements for ${target} was not scheduled: ${g.rng.pick(['no SNMP or SSH credentials configured', 'target overlaps an existing discovery profile', ...PLATFORM_FAILURES])}`,
-      );
-    }
-    const found = target === d.subnet ? g.sameSubnet(d, g.rng.between(1, 5)) : [d];
-    const job = jobDraft(
-      g,
-      o,
-      {
-        name: `Discover Network Elements - ${target}`,
-        type: 'Discover Network Elements',
-        params: {
-          targets: [target],
-          probes: ['ping', 'snmp'],
-          snmpVersion: 'v3',
-          deviceCredentials: 'device-admin',
-        },
-        durationMs: duration(g.rng, 20_000, 6 * MINUTE),
-        count: found.length,
-        unit: 'device',
-        okSummary: `Discovered ${found.length} of ${found.length} devices; ${found.length} added to the inventory`,
-        failSummary: `${plural(found.length, 'device')} not discovered: ${g.rng.pick(DEVICE_FAILURES)}`,
+      accepted: () => {
+        const found = target === d.subnet ? g.sameSubnet(d, g.rng.between(1, 5)) : [d];
+        return {
+          what: `Device discover for ${target}`,
+          affected: found.map(deviceObject),
+          job: {
+            name: `Discover Network Elements - ${target}`,
+            type: 'Discover Network Elements',
+            params: {
+              targets: [target],
+              probes: ['ping', 'snmp'],
+              snmpVersion: 'v3',
+              deviceCredentials: 'device-admin',
+            },
+            durationMs: duration(g.rng, 20_000, 6 * MINUTE),
+            count: found.length,
+            unit: 'device',
+            okSummary: `Discovered ${found.length} of ${found.length} devices; ${found.length} added to the inventory`,
+            failSummary: `${plural(found.length, 'device')} not discovered: ${g.rng.pick(DEVICE_FAILURES)}`,
+          },
+        };
       },
-      ['P1D', 'P7D'],
-    );
-    return detail(
-      'Discovery Target',
-      target,
-      scheduled(o, job, `Device discover for ${target}`),
-      found.map(deviceObject),
-      null,
-      job,
-    );
+    };
   },
 );
 
@@ -71,124 +63,100 @@ export const MODIFY_DEVICE_CONFIGURATION = task(
   },
 );
 
-export const DEPLOY_DEVICE_CONFIGURATION = task(
+export const DEPLOY_DEVICE_CONFIGURATION = jobTask(
   'Deploy Device Configuration',
   'Devices',
   2.2,
-  { fail: 0.05, job: 0.15 },
-  (g, s, o) => {
+  { fail: 0.05, scheduled: 0.15 },
+  (g, s) => {
     const d = g.device(s);
-    const changes = editChange(g.rng, d);
-    if (o === 'failure') {
-      return detail(
-        'Device',
-        d.name,
+    return {
+      object: ['Device', d.name],
+      affected: [deviceObject(d)],
+      changes: editChange(g.rng, d),
+      rejected: () =>
         `Deploy Device Configuration to ${d.name} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
-        [deviceObject(d)],
-        changes,
-      );
-    }
-    const job = jobDraft(g, o, {
-      name: `Deploy Device Configuration - ${d.name}`,
-      type: 'Deploy Device Configuration',
-      params: { devices: [d.name], commitConfirmed: g.rng.chance(0.3), validateBeforeDeploy: true },
-      durationMs: duration(g.rng, 15_000, 3 * MINUTE),
-      count: 1,
-      unit: 'device',
-      okSummary: `Configuration committed on ${d.name}`,
-      failSummary: `Commit failed on ${d.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Device',
-      d.name,
-      scheduled(o, job, `Deploy Device Configuration to ${d.name}`),
-      [deviceObject(d)],
-      changes,
-      job,
-    );
+      accepted: () => ({
+        what: `Deploy Device Configuration to ${d.name}`,
+        job: {
+          name: `Deploy Device Configuration - ${d.name}`,
+          type: 'Deploy Device Configuration',
+          params: {
+            devices: [d.name],
+            commitConfirmed: g.rng.chance(0.3),
+            validateBeforeDeploy: true,
+          },
+          durationMs: duration(g.rng, 15_000, 3 * MINUTE),
+          count: 1,
+          unit: 'device',
+          okSummary: `Configuration committed on ${d.name}`,
+          failSummary: `Commit failed on ${d.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   },
 );
 
-export const MODIFY_AUTHENTICATION = task(
+export const MODIFY_AUTHENTICATION = jobTask(
   'Modify Authentication on Devices',
   'Devices',
   0.7,
-  { fail: 0.05, job: 0.2 },
-  (g, s, o) => {
+  { fail: 0.05, scheduled: 0.2 },
+  (g, s) => {
     const targets = g.devices(s, g.rng.between(1, 5));
     const first = targets[0] as Device;
     const user = g.rng.pick(['netops', 'root', 'automation', 'noc']);
-    const changes = authChange(g.rng, s.world, first, user);
-    if (o === 'failure') {
-      return detail(
-        'Device',
-        first.name,
+    return {
+      object: ['Device', first.name],
+      affected: targets.map(deviceObject),
+      changes: authChange(g.rng, s.world, first, user),
+      rejected: () =>
         `Authentication change for user ${user} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
-        targets.map(deviceObject),
-        changes,
-      );
-    }
-    const job = jobDraft(g, o, {
-      name: `Modify Authentication - ${plural(targets.length, 'device')}`,
-      type: 'Modify Authentication on Devices',
-      params: { devices: targets.map((t) => t.name), user, method: 'ssh-key' },
-      durationMs: duration(g.rng, 20_000, 4 * MINUTE),
-      count: targets.length,
-      unit: 'device',
-      okSummary: `Credentials updated on ${plural(targets.length, 'device')}`,
-      failSummary: `Credentials not updated on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Device',
-      first.name,
-      scheduled(
-        o,
-        job,
-        `Modify authentication for user ${user} on ${plural(targets.length, 'device')}`,
-      ),
-      targets.map(deviceObject),
-      changes,
-      job,
-    );
+      accepted: () => ({
+        what: `Modify authentication for user ${user} on ${plural(targets.length, 'device')}`,
+        job: {
+          name: `Modify Authentication - ${plural(targets.length, 'device')}`,
+          type: 'Modify Authentication on Devices',
+          params: { devices: targets.map((t) => t.name), user, method: 'ssh-key' },
+          durationMs: duration(g.rng, 20_000, 4 * MINUTE),
+          count: targets.length,
+          unit: 'device',
+          okSummary: `Credentials updated on ${plural(targets.length, 'device')}`,
+          failSummary: `Credentials not updated on ${first.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   },
 );
 
-export const RESTORE_CONFIGURATION = task(
+export const RESTORE_CONFIGURATION = jobTask(
   'Restore Configuration',
   'Configuration Files',
   0.4,
-  { fail: 0.05, job: 0.15 },
-  (g, s, o) => {
+  { fail: 0.05, scheduled: 0.15 },
+  (g, s) => {
     const d = g.device(s);
     const revision = g.rng.between(2, 40);
-    const changes = editChange(g.rng, d, true);
-    if (o === 'failure') {
-      return detail(
-        'Device',
-        d.name,
+    return {
+      object: ['Device', d.name],
+      affected: [deviceObject(d)],
+      changes: editChange(g.rng, d, true),
+      rejected: () =>
         `Restore of configuration version ${revision} on ${d.name} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
-        [deviceObject(d)],
-        changes,
-      );
-    }
-    const job = jobDraft(g, o, {
-      name: `Restore Configuration - ${d.name} v${revision}`,
-      type: 'Restore Configuration',
-      params: { device: d.name, configFileVersion: revision, merge: false },
-      durationMs: duration(g.rng, 20_000, 3 * MINUTE),
-      count: 1,
-      unit: 'device',
-      okSummary: `Configuration version ${revision} restored on ${d.name}`,
-      failSummary: `Restore failed on ${d.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Device',
-      d.name,
-      scheduled(o, job, `Restore configuration version ${revision} on ${d.name}`),
-      [deviceObject(d)],
-      changes,
-      job,
-    );
+      accepted: () => ({
+        what: `Restore configuration version ${revision} on ${d.name}`,
+        job: {
+          name: `Restore Configuration - ${d.name} v${revision}`,
+          type: 'Restore Configuration',
+          params: { device: d.name, configFileVersion: revision, merge: false },
+          durationMs: duration(g.rng, 20_000, 3 * MINUTE),
+          count: 1,
+          unit: 'device',
+          okSummary: `Configuration version ${revision} restored on ${d.name}`,
+          failSummary: `Restore failed on ${d.name}: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   },
 );
 
@@ -211,107 +179,88 @@ export const RESOLVE_KEY_CONFLICTS = task(
   },
 );
 
-export const RESYNCHRONIZE_WITH_NETWORK = task(
+export const RESYNCHRONIZE_WITH_NETWORK = jobTask(
   'Resynchronize with Network',
   'Devices',
   1.2,
-  { fail: 0.05, job: 0.15 },
-  (g, s, o) => {
+  { fail: 0.05, scheduled: 0.15 },
+  (g, s) => {
     const targets = g.devices(s, g.rng.between(1, 4));
     const first = targets[0] as Device;
-    if (o === 'failure') {
-      return detail(
-        'Device',
-        first.name,
-        `Resynchronization of ${first.name} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
-        targets.map(deviceObject),
-      );
-    }
-    const job = jobDraft(g, o, {
-      name: `Resynchronize with Network - ${plural(targets.length, 'device')}`,
-      type: 'Resynchronize Network Elements',
-      params: { devices: targets.map((x) => x.name) },
-      durationMs: duration(g.rng, 10_000, 2 * MINUTE),
-      count: targets.length,
-      unit: 'device',
-      okSummary: `${plural(targets.length, 'device')} resynchronized`,
-      failSummary: `${first.name} not resynchronized: ${g.rng.pick(DEVICE_FAILURES)}`,
-    });
-    return detail(
-      'Device',
-      first.name,
-      scheduled(o, job, `Resynchronize ${plural(targets.length, 'device')} with the network`),
-      targets.map(deviceObject),
-      null,
-      job,
-    );
+    return {
+      object: ['Device', first.name],
+      affected: targets.map(deviceObject),
+      rejected: () => `Resynchronization of ${first.name} failed: ${g.rng.pick(DEVICE_FAILURES)}`,
+      accepted: () => ({
+        what: `Resynchronize ${plural(targets.length, 'device')} with the network`,
+        job: {
+          name: `Resynchronize with Network - ${plural(targets.length, 'device')}`,
+          type: 'Resynchronize Network Elements',
+          params: { devices: targets.map((x) => x.name) },
+          durationMs: duration(g.rng, 10_000, 2 * MINUTE),
+          count: targets.length,
+          unit: 'device',
+          okSummary: `${plural(targets.length, 'device')} resynchronized`,
+          failSummary: `${first.name} not resynchronized: ${g.rng.pick(DEVICE_FAILURES)}`,
+        },
+      }),
+    };
   },
 );
 
-export const DELETE_DEVICES = task(
+export const DELETE_DEVICES = jobTask(
   'Delete Devices',
   'Devices',
   0.2,
-  { fail: 0.04, job: 0.2 },
-  (g, s, o) => {
+  { fail: 0.04, scheduled: 0.2 },
+  (g, s) => {
     const d = g.device(s);
-    if (o === 'failure')
-      return detail('Device', d.name, `${d.name} not deleted: device is referenced by a service`, [
-        deviceObject(d),
-      ]);
-    const job = jobDraft(g, o, {
-      name: `Delete Devices - ${d.name}`,
-      type: 'Delete Devices',
-      params: { devices: [d.name] },
-      durationMs: duration(g.rng, 5_000, MINUTE),
-      count: 1,
-      unit: 'device',
-      okSummary: `${d.name} deleted from Junos Space`,
-      failSummary: `${d.name} not deleted: ${g.rng.pick(PLATFORM_FAILURES)}`,
-    });
-    return detail(
-      'Device',
-      d.name,
-      scheduled(o, job, `Delete ${d.name}`),
-      [deviceObject(d)],
-      null,
-      job,
-    );
+    return {
+      object: ['Device', d.name],
+      affected: [deviceObject(d)],
+      rejected: () => `${d.name} not deleted: device is referenced by a service`,
+      accepted: () => ({
+        what: `Delete ${d.name}`,
+        job: {
+          name: `Delete Devices - ${d.name}`,
+          type: 'Delete Devices',
+          params: { devices: [d.name] },
+          durationMs: duration(g.rng, 5_000, MINUTE),
+          count: 1,
+          unit: 'device',
+          okSummary: `${d.name} deleted from Junos Space`,
+          failSummary: `${d.name} not deleted: ${g.rng.pick(PLATFORM_FAILURES)}`,
+        },
+      }),
+    };
   },
 );
 
-export const REBOOT_DEVICES = task(
+export const REBOOT_DEVICES = jobTask(
   'Reboot Devices',
   'Devices',
   0.2,
-  { fail: 0.05, job: 0.5 },
-  (g, s, o) => {
+  { fail: 0.05, scheduled: 0.5 },
+  (g, s) => {
     const d = g.device(s);
-    if (o === 'failure')
-      return detail(
-        'Device',
-        d.name,
-        `Reboot of ${d.name} not scheduled: ${g.rng.pick(DEVICE_FAILURES)}`,
-        [deviceObject(d)],
-      );
-    const job = jobDraft(g, o, {
-      name: `Reboot Devices - ${d.name}`,
-      type: 'Reboot Devices',
-      params: { devices: [d.name], mode: 'graceful' },
-      durationMs: duration(g.rng, 3 * MINUTE, 12 * MINUTE),
-      count: 1,
-      unit: 'device',
-      okSummary: `${d.name} rebooted and reconnected`,
-      failSummary: `${d.name} did not reconnect after reboot`,
-    });
-    return detail(
-      'Device',
-      d.name,
-      scheduled(o, job, `Reboot ${d.name}`),
-      [deviceObject(d)],
-      null,
-      job,
-    );
+    return {
+      object: ['Device', d.name],
+      affected: [deviceObject(d)],
+      rejected: () => `Reboot of ${d.name} not scheduled: ${g.rng.pick(DEVICE_FAILURES)}`,
+      accepted: () => ({
+        what: `Reboot ${d.name}`,
+        job: {
+          name: `Reboot Devices - ${d.name}`,
+          type: 'Reboot Devices',
+          params: { devices: [d.name], mode: 'graceful' },
+          durationMs: duration(g.rng, 3 * MINUTE, 12 * MINUTE),
+          count: 1,
+          unit: 'device',
+          okSummary: `${d.name} rebooted and reconnected`,
+          failSummary: `${d.name} did not reconnect after reboot`,
+        },
+      }),
+    };
   },
 );
 
