@@ -51,7 +51,19 @@ export function withDerivedFields<T extends NewEvent>(event: T): T {
 const ACTION_WORDS: Record<Exclude<EventAction, 'other'>, readonly string[]> = {
   login: ['login', 'logon', 'signin', 'authenticate', 'authentication'],
   logout: ['logout', 'logoff', 'signout'],
-  create: ['create', 'created', 'add', 'added', 'new', 'register', 'upload', 'import', 'clone'],
+  // HTTP methods read as what they do: `GET: /api/…` is read, `PUT: /api/…` update.
+  create: [
+    'create',
+    'created',
+    'add',
+    'added',
+    'new',
+    'register',
+    'upload',
+    'import',
+    'clone',
+    'post',
+  ],
   delete: ['delete', 'deleted', 'remove', 'removed', 'uninstall', 'purge', 'drop', 'revoke'],
   update: [
     'update',
@@ -77,8 +89,25 @@ const ACTION_WORDS: Record<Exclude<EventAction, 'other'>, readonly string[]> = {
     'unlock',
     'approve',
     'reject',
+    'put',
+    'patch',
+    'tag',
+    'activate',
+    'deactivate',
   ],
-  read: ['read', 'view', 'viewed', 'get', 'list', 'export', 'download', 'show', 'search', 'query'],
+  read: [
+    'read',
+    'view',
+    'viewed',
+    'get',
+    'head',
+    'list',
+    'export',
+    'download',
+    'show',
+    'search',
+    'query',
+  ],
   execute: [
     'execute',
     'executed',
@@ -105,6 +134,8 @@ const ACTION_WORDS: Record<Exclude<EventAction, 'other'>, readonly string[]> = {
     'start',
     'stop',
     'invoke',
+    'publish',
+    'resynchronize',
   ],
 };
 

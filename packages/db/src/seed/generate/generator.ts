@@ -3,6 +3,7 @@
  * session (Login, a few tasks on the same device or site, sometimes Logout) or to a
  * system task, so that one user's actions cluster in time the way they do in a real log.
  */
+import { actionOfTask } from '../../event-derivations';
 import { LOGIN_FAILURES, TENANT_NAMES } from '../vocabulary';
 import { APP_PICK, SYSTEM_APP_INDEX } from './apps';
 import { jobRow } from './jobs';
@@ -196,6 +197,8 @@ class SeedGenerator {
       workspace,
       systemId: s.systemId,
       taskName,
+      // The rule the server applies when a service gives no action (event-derivations.ts).
+      action: actionOfTask(taskName),
       objectType: d.objectType,
       objectName: d.objectName,
       status: STATUS_OF[outcome],
