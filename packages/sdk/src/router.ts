@@ -35,40 +35,52 @@ const _publicRouter = /* @__PURE__ */ publicRouterOf<AppRouter>();
 /** The router type `createTRPCClient` is typed with (what `AuditClient.trpc` calls). */
 export type ClientRouter = typeof _publicRouter;
 
+// The public shapes below are interfaces, not aliases, so that editors and compiler errors
+// name them (`AuditEvent`) instead of spelling out their structure; each is the procedure's
+// inferred type, which types.test-d.ts checks.
+/* eslint-disable @typescript-eslint/no-empty-object-type -- an interface that only extends names a type */
+
+/** An interface can extend only a named type: this names the one it is given. */
+type Shape<T> = T;
+
 /** Every procedure's input, by path: `RouterInputs['auditLogs']['list']`. */
 export type RouterInputs = inferRouterInputs<ClientRouter>;
 /** Every procedure's output, by path: `RouterOutputs['jobs']['byId']`. */
 export type RouterOutputs = inferRouterOutputs<ClientRouter>;
 
 /** One event as a service records it (`auditLogs.record`). */
-export type AuditEventInput = RouterInputs['auditLogs']['record']['events'][number];
+export interface AuditEventInput extends Shape<
+  RouterInputs['auditLogs']['record']['events'][number]
+> {}
 /** One stored event, as `auditLogs.list` returns it. */
-export type AuditEvent = RouterOutputs['auditLogs']['list']['items'][number];
+export interface AuditEvent extends Shape<RouterOutputs['auditLogs']['list']['items'][number]> {}
 /** One stored event with its job, as `auditLogs.byId` returns it. */
-export type AuditEventDetail = RouterOutputs['auditLogs']['byId'];
+export interface AuditEventDetail extends Shape<RouterOutputs['auditLogs']['byId']> {}
 /** `success`, `failure`, `job_scheduled`, `recurring_job_scheduled`. */
 export type EventStatus = AuditEvent['status'];
 /** The one filter of list, histogram, facets, export and purge. */
-export type EventFilter = NonNullable<RouterInputs['auditLogs']['list']['filter']>;
+export interface EventFilter extends Shape<
+  NonNullable<RouterInputs['auditLogs']['list']['filter']>
+> {}
 /** A sort: `{ field: 'occurredAt', direction: 'desc' }`. */
-export type EventSort = NonNullable<RouterInputs['auditLogs']['list']['sort']>;
+export interface EventSort extends Shape<NonNullable<RouterInputs['auditLogs']['list']['sort']>> {}
 /** One page of `auditLogs.list`. */
-export type EventPage = RouterOutputs['auditLogs']['list'];
+export interface EventPage extends Shape<RouterOutputs['auditLogs']['list']> {}
 /** What `auditLogs.record` answers. */
-export type RecordResult = RouterOutputs['auditLogs']['record'];
+export interface RecordResult extends Shape<RouterOutputs['auditLogs']['record']> {}
 
 /** A job (export, purge, retention, or a service's own). */
-export type Job = RouterOutputs['jobs']['byId'];
+export interface Job extends Shape<RouterOutputs['jobs']['byId']> {}
 /** `scheduled`, `in_progress`, `success`, `failure`, `canceled`. */
 export type JobState = Job['state'];
 /** What a service sends to `jobs.report`. */
-export type JobReport = RouterInputs['jobs']['report'];
+export interface JobReport extends Shape<RouterInputs['jobs']['report']> {}
 /** What `jobs.report` answers. */
-export type JobReportResult = RouterOutputs['jobs']['report'];
+export interface JobReportResult extends Shape<RouterOutputs['jobs']['report']> {}
 
 /** An archive (an export's, or what a purge archived), as `exports.list` returns it. */
-export type Archive = RouterOutputs['exports']['list']['items'][number];
+export interface Archive extends Shape<RouterOutputs['exports']['list']['items'][number]> {}
 /** `csv`, `json` or `ndjson`. */
 export type ExportFormat = NonNullable<RouterInputs['exports']['create']['format']>;
 /** What `exports.create` takes besides the filter. */
-export type ExportSettings = Omit<RouterInputs['exports']['create'], 'filter'>;
+export interface ExportSettings extends Shape<Omit<RouterInputs['exports']['create'], 'filter'>> {}

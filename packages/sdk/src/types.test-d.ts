@@ -42,6 +42,10 @@ describe('auditLogs.list', () => {
     expectTypeOf<EventFilter['status']>().toEqualTypeOf<EventStatus | EventStatus[] | undefined>();
     expectTypeOf<EventFilter['from']>().toEqualTypeOf<string | number | undefined>();
     expectTypeOf<EventFilter['userIp']>().toEqualTypeOf<string | string[] | undefined>();
+    expectTypeOf<EventFilter['agent']>().toEqualTypeOf<string | string[] | undefined>();
+    expectTypeOf<NonNullable<EventFilter['action']>>().toEqualTypeOf<
+      NonNullable<AuditEvent['action']> | NonNullable<AuditEvent['action']>[]
+    >();
     expectTypeOf<EventStatus>().toEqualTypeOf<
       'success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled'
     >();
@@ -68,6 +72,10 @@ describe('auditLogs.list', () => {
     expectTypeOf<AuditEvent['occurredAt']>().toEqualTypeOf<string>();
     expectTypeOf<AuditEvent['userIp']>().toEqualTypeOf<string | null>();
     expectTypeOf<AuditEvent['status']>().toEqualTypeOf<EventStatus>();
+    expectTypeOf<AuditEvent['action']>().toEqualTypeOf<
+      'create' | 'read' | 'update' | 'delete' | 'login' | 'logout' | 'execute' | 'other' | null
+    >();
+    expectTypeOf<AuditEvent['agent']>().toEqualTypeOf<string | null>();
     expectTypeOf<AuditEvent['metadata']>().toEqualTypeOf<Record<string, unknown>>();
     expectTypeOf<AuditEvent['affectedObjects']>().toEqualTypeOf<
       { type: string; name: string; id?: string | undefined; detail?: string | undefined }[]
@@ -120,6 +128,11 @@ describe('auditLogs.record', () => {
     }>().not.toExtend<AuditEventInput>();
     expectTypeOf<AuditEventInput['occurredAt']>().toEqualTypeOf<string | number | undefined>();
     expectTypeOf<AuditEventInput['eventId']>().toEqualTypeOf<string | undefined>();
+    // action may be given (else the server derives it); agent only the server sets.
+    expectTypeOf<AuditEventInput['action']>().toEqualTypeOf<
+      NonNullable<AuditEvent['action']> | null | undefined
+    >();
+    expectTypeOf<'agent'>().not.toExtend<keyof AuditEventInput>();
     expectTypeOf<AuditEventInput['changes']>().toEqualTypeOf<
       { format: 'text' | 'json'; before?: unknown; after?: unknown } | null | undefined
     >();

@@ -1,8 +1,9 @@
 import { CHANGE_FORMATS, events, type Event } from '@audit/db';
+import type {
+  EVENT_FIELDS} from '@audit/db/fields';
 import {
   declarationOf,
   EVENT_FIELD_NAMES,
-  EVENT_FIELDS,
   type EventField,
   type FieldDeclaration,
   type FieldsWhere,
