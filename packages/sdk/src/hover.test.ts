@@ -45,7 +45,7 @@ function hovers(): Record<string, string> {
   });
   const shown: Record<string, string> = {};
   for (const match of SOURCE.matchAll(/\/\*@(\w+)\*\//g)) {
-    const position = (match.index ?? 0) + match[0].length;
+    const position = match.index + match[0].length;
     const info = service.getQuickInfoAtPosition(USER_FILE, position);
     shown[match[1] ?? ''] = ts.displayPartsToString(info?.displayParts);
   }
