@@ -1,7 +1,14 @@
-import { jobs, type Database, type Job, type JobRecurrence, type JobState } from '@audit/db';
+import {
+  BUILTIN_JOB_TYPES,
+  jobs,
+  type Database,
+  type Job,
+  type JobRecurrence,
+  type JobState,
+} from '@audit/db';
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 
 /** Puts a job of ours on the schedule, due now. */
 export async function createJob(
@@ -115,6 +122,13 @@ export async function reportJob(
   report: JobReport,
   now: Date,
 ): Promise<{ job: Job; created: boolean }> {
+  // The job runner runs every scheduled job of its own types: a reported one of those types
+  // would run with the reporter's parameters (a purge of any tenant's events, say).
+  if ((BUILTIN_JOB_TYPES as readonly string[]).includes(report.type)) {
+    throw new InvalidInputError(
+      `type: "${report.type}" is a type of this service's own jobs (${BUILTIN_JOB_TYPES.join(', ')}); report your jobs under types of your own`,
+    );
+  }
   const finished =
     report.state === 'success' || report.state === 'failure' || report.state === 'canceled';
   // Reports of one key wait for each other: the first creates the job, the rest update it

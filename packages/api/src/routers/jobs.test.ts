@@ -34,6 +34,30 @@ describe('jobs', () => {
   }
 
   describe('report', () => {
+    it('regression: an ingest token cannot report a purge (or export, retention) for the runner to run', async () => {
+      // Another tenant's events, which a reported purge would have deleted.
+      const other = await app.token(['ingest'], { tenant: 'victim' });
+      await other.caller.auditLogs.record({
+        events: [{ userName: 'v', taskName: 'keep.me', status: 'success', occurredAt: 0 }],
+      });
+      for (const type of ['purge', 'export', 'retention']) {
+        const error = await failure(
+          service.caller.jobs.report({
+            key: `evil-${type}`,
+            name: 'not mine to run',
+            type,
+            state: 'scheduled',
+            params: { before: '2100-01-01T00:00:00.000Z', archive: false },
+          }),
+        );
+        expect(error.code).toBe('BAD_REQUEST');
+        expect(error.message).toMatch(new RegExp(`^type: "${type}" is a type of this service`));
+      }
+      await app.runJobs();
+      const kept = await app.admin.auditLogs.list({ filter: { tenant: 'victim' } });
+      expect(kept.items.map((e) => e.taskName)).toEqual(['keep.me']);
+    });
+
     it('creates a job, then updates the same job by its key, filling times from the state', async () => {
       const t0 = new Date('2026-03-01T02:00:00.000Z');
       app.setNow(t0);
