@@ -5,12 +5,15 @@ import { ZodError } from 'zod';
 import { API_TOKEN_PREFIX } from './auth/secrets';
 import type { RequestMeta } from './data/audit-trail';
 import { DomainError } from './data/errors';
+import { eventScope, type EventScope } from './data/events';
 import {
   findSessionPrincipal,
   findTokenPrincipal,
+  tenantScopeOf,
   type Principal,
   type UserPrincipal,
 } from './data/principals';
+import type { EventFilter } from './filters/schema';
 
 export const SESSION_COOKIE = 'audit_session';
 
@@ -177,17 +180,29 @@ export function readPrincipal(ctx: Context): Principal {
   return principal;
 }
 
+/** The caller's view of a filter, now: see eventScope. */
+function scopeFor(principal: Principal, clock: () => Date) {
+  return (filter: EventFilter | undefined): EventScope =>
+    eventScope(filter ?? {}, tenantScopeOf(principal), clock());
+}
+
 /** Reading audit data: see readPrincipal. */
-export const readProcedure = publicProcedure.use(({ ctx, next }) =>
-  next({ ctx: { principal: readPrincipal(ctx) } }),
-);
+export const readProcedure = publicProcedure.use(({ ctx, next }) => {
+  const principal = readPrincipal(ctx);
+  return next({ ctx: { principal, scope: scopeFor(principal, ctx.clock) } });
+});
 
 /** Administration: signed-in admins only (never a token). */
 export const adminProcedure = userProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'admin') {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'only an admin may do this' });
   }
-  return next({ ctx: { user: ctx.user as UserPrincipal & { role: 'admin' } } });
+  return next({
+    ctx: {
+      user: ctx.user as UserPrincipal & { role: 'admin' },
+      scope: scopeFor(ctx.user, ctx.clock),
+    },
+  });
 });
 
 /** Recording: services holding a token with the `ingest` scope. */

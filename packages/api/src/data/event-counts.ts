@@ -18,7 +18,7 @@ import {
 import { FACET_FIELDS as DECLARED_FACET_FIELDS, type FacetField } from '@audit/db/fields';
 import { sql, type SQL } from 'drizzle-orm';
 
-import { plannedRows, type FilterPart } from './events';
+import { plannedRows, type EventScope, type FilterPart } from './events';
 import { isPrefixPattern, whereAll } from '../filters/sql';
 import {
   bucketBoundaries,
@@ -431,11 +431,8 @@ export interface Histogram {
   basis: CountBasis;
 }
 
-/** The request as the counts see it, and the SQL conditions of the whole filter. */
-export interface CountRequest {
-  parts: FilterPart[];
-  tenantScope: string | null;
-  conditions: SQL[];
+/** The caller's filter (its parts, tenant and SQL conditions), and what it may read. */
+export interface CountRequest extends EventScope {
   /** Most events it may read from the events table. */
   budget: number;
 }

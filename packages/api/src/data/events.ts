@@ -79,9 +79,21 @@ export function filterParts(filter: EventFilter, now: Date): FilterPart[] {
   }
 }
 
-/** A filter as the database sees it; a token only ever sees its own tenant. */
-export function eventConditions(filter: EventFilter, tenantScope: string | null, now: Date): SQL[] {
-  return partsConditions(filterParts(filter, now), tenantScope);
+/**
+ * A filter as one caller sees it at one instant: its parts (relative times such as `-15m`
+ * resolved against `now`), the tenant it is confined to (a token sees only its own; null:
+ * every tenant), and the SQL conditions of both. What list, histogram, facets, export and
+ * purge all read through (trpc.ts binds it to the caller as `ctx.scope`).
+ */
+export interface EventScope {
+  parts: FilterPart[];
+  tenantScope: string | null;
+  conditions: SQL[];
+}
+
+export function eventScope(filter: EventFilter, tenantScope: string | null, now: Date): EventScope {
+  const parts = filterParts(filter, now);
+  return { parts, tenantScope, conditions: partsConditions(parts, tenantScope) };
 }
 
 export function partsConditions(parts: FilterPart[], tenantScope: string | null): SQL[] {

@@ -15,6 +15,7 @@ import {
   enumOf,
   instantSchema,
   ipPatternSchema,
+  oneOrMany,
   patternSchema,
   shortText,
 } from '../schemas/values';
@@ -26,16 +27,6 @@ import {
  * of them (OR). The declared `range` field is bounded by `from` and `to`; the `fulltext`
  * one takes words and phrases; `q` is the search box (search-query.ts).
  */
-
-/** The most values one filter field takes (the search box holds to it too). */
-export const MAX_VALUES = 100;
-
-/** One value or several; always an array after parsing. */
-export function oneOrMany<T extends z.ZodType>(item: T) {
-  return z
-    .union([item, z.array(item).min(1, 'give at least one value').max(MAX_VALUES)])
-    .transform((value): z.output<T>[] => (Array.isArray(value) ? value : [value]));
-}
 
 /** An exact value of a text field. */
 const filterText = shortText(1000);

@@ -1,11 +1,10 @@
 import { declarationOf, FULL_TEXT_FIELD } from '@audit/db/fields';
 import type { z } from 'zod';
 
-import { instantSchema } from '../schemas/values';
+import { instantSchema, MAX_VALUES } from '../schemas/values';
 import {
   eventFilterSchema,
   filterItemSchema,
-  MAX_VALUES,
   VALUE_FILTER_FIELDS,
   type ValueFilterField,
 } from './schema';

@@ -5,7 +5,7 @@ import { archives, type ExportFormat } from '@audit/db';
 import { eq } from 'drizzle-orm';
 
 import { writeArchive } from '../archive/archive';
-import { countEvents, eventConditions, iterateArchiveRows } from '../data/events';
+import { countEvents, eventScope, iterateArchiveRows } from '../data/events';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import { fileStamp, removeUnrecordedFiles } from './archive-files';
 import type { JobContext, JobHandler } from './runner';
@@ -49,7 +49,7 @@ export function exportJobHandler(archiveDir: string): JobHandler {
 
       const params = ctx.job.params as unknown as ExportParams;
       const filter = eventFilterSchema.parse(params.filter);
-      const conditions = eventConditions(filter, params.tenantScope, ctx.now());
+      const conditions = eventScope(filter, params.tenantScope, ctx.now()).conditions;
       const { total } = await countEvents(ctx.db, conditions);
       await ctx.progress(0, `Exporting about ${total.toLocaleString('en')} events`);
 

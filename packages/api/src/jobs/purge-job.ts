@@ -19,7 +19,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 
 import { readArchivedKeys, verifyArchive, writeArchive, type ArchiveRow } from '../archive/archive';
 import { recordOwnEvent } from '../data/audit-trail';
-import { eventConditions, iterateArchiveRows } from '../data/events';
+import { eventScope, iterateArchiveRows } from '../data/events';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import { fileStamp, removeUnrecordedFiles } from './archive-files';
@@ -102,7 +102,7 @@ export async function runPurge(
   const filter = eventFilterSchema.parse(request.filter);
   const hasFilter = Object.keys(filter).length > 0;
   const conditions = [
-    ...eventConditions(filter, null, ctx.now()),
+    ...eventScope(filter, null, ctx.now()).conditions,
     sql`${events.occurredAt} < ${checkpoint.before}::timestamptz`,
   ];
 

@@ -1,17 +1,9 @@
 import { insertEvents } from '@audit/db';
 import { TRPCError } from '@trpc/server';
 
-import { eventFacets, eventHistogram, FACET_FIELDS, type CountRequest } from '../data/event-counts';
-import {
-  countEvents,
-  eventConditions,
-  filterParts,
-  getEvent,
-  listEvents,
-  partsConditions,
-} from '../data/events';
-import { tenantScopeOf, type Principal } from '../data/principals';
-import type { EventFilter } from '../filters/schema';
+import { eventFacets, eventHistogram, FACET_FIELDS } from '../data/event-counts';
+import { countEvents, getEvent, listEvents } from '../data/events';
+import { tenantScopeOf } from '../data/principals';
 import {
   byIdInputSchema,
   byIdOutput,
@@ -31,11 +23,7 @@ export const auditLogsRouter = router({
     .input(listInputSchema)
     .output(listOutput)
     .query(async ({ ctx, input }) => {
-      const conditions = eventConditions(
-        input.filter ?? {},
-        tenantScopeOf(ctx.principal),
-        ctx.clock(),
-      );
+      const { conditions } = ctx.scope(input.filter);
       const sort = input.sort ?? { field: 'occurredAt' as const, direction: 'desc' as const };
       // Independent reads: on PostgreSQL they run on two pooled connections at once, so a
       // page costs the slower of the two rather than their sum.
@@ -61,7 +49,12 @@ export const auditLogsRouter = router({
     .input(histogramInputSchema)
     .output(histogramOutput)
     .query(({ ctx, input }) =>
-      eventHistogram(ctx.db, countRequest(input.filter, ctx), input.buckets, input.timeZone),
+      eventHistogram(
+        ctx.db,
+        { ...ctx.scope(input.filter), budget: ctx.eventsReadBudget },
+        input.buckets,
+        input.timeZone,
+      ),
     ),
 
   facets: readProcedure
@@ -70,7 +63,7 @@ export const auditLogsRouter = router({
     .query(({ ctx, input }) =>
       eventFacets(
         ctx.db,
-        countRequest(input.filter, ctx),
+        { ...ctx.scope(input.filter), budget: ctx.eventsReadBudget },
         input.fields ?? FACET_FIELDS,
         input.limit,
       ),
@@ -101,17 +94,3 @@ export const auditLogsRouter = router({
       return { stored: created, duplicates: stored.length - created, events: stored };
     }),
 });
-
-function countRequest(
-  filter: EventFilter | undefined,
-  ctx: { principal: Principal; clock: () => Date; eventsReadBudget: number },
-): CountRequest {
-  const parts = filterParts(filter ?? {}, ctx.clock());
-  const tenantScope = tenantScopeOf(ctx.principal);
-  return {
-    parts,
-    tenantScope,
-    conditions: partsConditions(parts, tenantScope),
-    budget: ctx.eventsReadBudget,
-  };
-}

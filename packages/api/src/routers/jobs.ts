@@ -4,14 +4,9 @@ import { z } from 'zod';
 import { recordOwnEvent } from '../data/audit-trail';
 import { cancelJob, getJob, listJobs, reportJob } from '../data/jobs';
 import { actorName, tenantScopeOf } from '../data/principals';
-import { decimalIdSchema, instantSchema } from '../schemas/values';
+import { decimalIdSchema, instantSchema, oneOrMany } from '../schemas/values';
 import { jobOutput, jobStateSchema, recurrenceSchema } from '../schemas/jobs';
 import { ingestProcedure, readProcedure, router, userProcedure } from '../trpc';
-
-const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z
-    .union([item, z.array(item).min(1)])
-    .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
 
 export const jobsRouter = router({
   list: readProcedure

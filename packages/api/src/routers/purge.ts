@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
-import { eventConditions } from '../data/events';
 import { createJob } from '../data/jobs';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
@@ -27,7 +26,7 @@ export const purgeRouter = router({
     .output(z.object({ count: z.number(), before: isoDate }))
     .query(async ({ ctx, input }) => {
       const conditions = [
-        ...eventConditions(input.filter ?? {}, null, ctx.clock()),
+        ...ctx.scope(input.filter).conditions,
         sql`${events.occurredAt} < ${input.before.toISOString()}::timestamptz`,
       ];
       const [row] = await queryRows<{ n: number }>(
@@ -52,7 +51,7 @@ export const purgeRouter = router({
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
       const filter = input.filter ?? {};
-      eventConditions(filter, null, now); // a bad search box is refused now, not in the job
+      ctx.scope(filter); // a bad search box is refused now, not in the job
       const params: PurgeParams = {
         before: input.before.toISOString(),
         filter: JSON.parse(JSON.stringify(filter)) as EventFilterInput,

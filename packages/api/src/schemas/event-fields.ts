@@ -1,6 +1,5 @@
 import { CHANGE_FORMATS, events, type Event } from '@audit/db';
-import type {
-  EVENT_FIELDS} from '@audit/db/fields';
+import type { EVENT_FIELDS } from '@audit/db/fields';
 import {
   declarationOf,
   EVENT_FIELD_NAMES,

@@ -61,3 +61,13 @@ export const ipPatternSchema = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6
 export const ipSchema = z.union([z.ipv4(), z.ipv6()], {
   error: 'must be an IPv4 or IPv6 address',
 });
+
+/** The most values one list field takes (a filter's; the search box holds to it too). */
+export const MAX_VALUES = 100;
+
+/** One value or several; always an array after parsing. */
+export function oneOrMany<T extends z.ZodType>(item: T) {
+  return z
+    .union([item, z.array(item).min(1, 'give at least one value').max(MAX_VALUES)])
+    .transform((value): z.output<T>[] => (Array.isArray(value) ? value : [value]));
+}

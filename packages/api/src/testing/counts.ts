@@ -25,7 +25,9 @@ export async function scanEvents(app: TestApp): Promise<ScannedEvent[]> {
     app.store.db,
     sql`SELECT (extract(epoch FROM ${events.occurredAt}) * 1000)::bigint::text AS at,
                ${sql.join(
-                 FACET_FIELDS.map((field) => sql`${events[field]}::text AS ${sql.identifier(field)}`),
+                 FACET_FIELDS.map(
+                   (field) => sql`${events[field]}::text AS ${sql.identifier(field)}`,
+                 ),
                  sql`, `,
                )}
         FROM ${events}`,
