@@ -1,8 +1,7 @@
 import { UAParser } from 'ua-parser-js';
 
-import type { DerivedField } from './event-fields';
+import type { DerivedField, EventAction } from './event-fields';
 import type { Event, NewEvent } from './schema';
-import type { EventAction } from './values';
 
 /**
  * The fields computed at ingest when the caller gives none (declared `derived` in

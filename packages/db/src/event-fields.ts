@@ -8,7 +8,24 @@
  *
  * Free of database code, so the browser imports it too. Key order is the export order.
  */
-import { EVENT_ACTIONS, EVENT_STATUSES } from './values';
+import { EVENT_STATUSES } from './values';
+
+/**
+ * What a task did to its object (the seeds' Created / Updated / Deleted / Login Success, the
+ * CRUD of other audit APIs): given by the caller, or derived from the task name
+ * (event-derivations.ts). Its own value list, beside the field it belongs to.
+ */
+export const EVENT_ACTIONS = [
+  'create',
+  'read',
+  'update',
+  'delete',
+  'login',
+  'logout',
+  'execute',
+  'other',
+] as const;
+export type EventAction = (typeof EVENT_ACTIONS)[number];
 
 /** A field's value: its wire form, its schemas, its filter items, its sort cast, its cell. */
 export type ValueKind =

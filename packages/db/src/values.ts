@@ -12,22 +12,6 @@ export const EVENT_STATUSES = [
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 /**
- * What a task did to its object (the seeds' Created / Updated / Deleted / Login Success, the
- * CRUD of other audit APIs): given by the caller, or derived from the task name.
- */
-export const EVENT_ACTIONS = [
-  'create',
-  'read',
-  'update',
-  'delete',
-  'login',
-  'logout',
-  'execute',
-  'other',
-] as const;
-export type EventAction = (typeof EVENT_ACTIONS)[number];
-
-/**
  * Time grains of the event counts (schema/event-counts.ts), finest first. A grain's buckets
  * start on its UTC boundaries, so every bucket lies in one monthly partition of events.
  */

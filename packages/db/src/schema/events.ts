@@ -13,17 +13,17 @@ import {
 
 import { bigintId, byteText, serialId, timestampMs } from './columns';
 import { jobs } from './jobs';
-import type { EVENT_FIELDS, EventField, FieldsWhere, ValueKind } from '../event-fields';
-import { EVENT_ACTIONS, EVENT_STATUSES, type ChangeFormat } from '../values';
-
-export {
+import {
   EVENT_ACTIONS,
-  EVENT_STATUSES,
-  CHANGE_FORMATS,
-  type EventAction,
-  type EventStatus,
-  type ChangeFormat,
-} from '../values';
+  type EVENT_FIELDS,
+  type EventField,
+  type FieldsWhere,
+  type ValueKind,
+} from '../event-fields';
+import { EVENT_STATUSES, type ChangeFormat } from '../values';
+
+export { EVENT_STATUSES, CHANGE_FORMATS, type EventStatus, type ChangeFormat } from '../values';
+export { EVENT_ACTIONS, type EventAction } from '../event-fields';
 
 export const eventStatus = pgEnum('event_status', EVENT_STATUSES);
 export const eventAction = pgEnum('event_action', EVENT_ACTIONS);
