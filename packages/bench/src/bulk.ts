@@ -145,7 +145,7 @@ const RSS_NOISE_MB = 10;
 /**
  * Exports the newest `exportRows` events through the product and the same rows through
  * `COPY … TO STDOUT | zip -1`. A larger export than `smallest` must also grow the server's
- * memory no more than it did: memory flat whatever the size (DESIGN.md).
+ * memory no more than it did: memory flat whatever the size.
  */
 export async function runExport(
   target: BenchTarget,

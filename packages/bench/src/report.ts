@@ -86,16 +86,16 @@ export function renderMarkdown(report: Report): string {
   out.push(
     '- **rows read**: rows the statements read, from `EXPLAIN (ANALYZE, BUFFERS)` (scan nodes ' +
       'plus rows their filters discarded). A list page reading more than a few thousand rows is ' +
-      'a defect (issue 7).',
+      'a defect.',
   );
   out.push(
-    '- **targets** (issue 7): on PostgreSQL every list scenario p95 ≤ 2 × direct p95 + 2 ms; ' +
+    '- **targets**: on PostgreSQL every list scenario p95 ≤ 2 × direct p95 + 2 ms; ' +
       'ingest ≥ 50 % of COPY; export ≥ 50 % of COPY → zip with server RSS growth ≤ 100 MB, and ' +
       'a larger export growing it no more than the smallest did (give or take 10 MB); purge ' +
       'of a month < 1 s without archive; on PGlite every list scenario p95 ≤ 250 ms.',
   );
   out.push(
-    '- **PGlite server memory** (issue 1, PGlite footprint): the real server (`main.ts`, as ' +
+    '- **PGlite server memory**: the real server (`main.ts`, as ' +
       '`pnpm start` runs it) in its own process, first on an empty data directory (initdb in a ' +
       'child process, migrations), then on the loaded one: peak RSS while it starts, and RSS ' +
       'once idle, after its start and after a round of requests (target ≤ 300 MB).',

@@ -142,7 +142,7 @@ describe('purge', () => {
     await expectCountsMatchEvents(app);
   });
 
-  it('archived purge of whole months drops them without reading the archive back (issue 7)', async () => {
+  it('archived purge of whole months drops them without reading the archive back', async () => {
     const { before } = await setup(25);
     const monthCut = '2025-03-01T00:00:00.000Z';
     const gone = [...before].filter(([, at]) => Number(at) < Date.parse(monthCut));
