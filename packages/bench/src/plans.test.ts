@@ -9,8 +9,8 @@ import { readScenarios, rowsReadByPlan } from './listing';
 
 /**
  * Regression tests for the defects the benchmark found (RESULTS.md, "rows read"): a list
- * page must read one page, whatever it is sorted by, and its total must not count thousands of rows only to
- * answer with the planner's estimate. Each list scenario of the benchmark is requested
+ * page must read one page, whatever it is sorted by, and its total must not count thousands
+ * of rows only to answer with the planner's estimate. Each list scenario of the benchmark is requested
  * through HTTP, the SQL it sent is captured and run under EXPLAIN ANALYZE.
  */
 
