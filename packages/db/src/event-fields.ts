@@ -342,6 +342,13 @@ export const EVENT_FIELDS = {
 export type EventField = keyof typeof EVENT_FIELDS;
 type Fields = typeof EVENT_FIELDS;
 
+/** An enum field's value list, as a tuple type (never for other fields). */
+export type EnumValues<K extends EventField> = Fields[K] extends {
+  values: infer V extends readonly [string, ...string[]];
+}
+  ? V
+  : never;
+
 /** A field's declaration, as the general type (for code that reads any property of any field). */
 export function declarationOf(field: EventField): FieldDeclaration {
   return EVENT_FIELDS[field];

@@ -2,7 +2,7 @@ import {
   EVENT_FIELDS,
   FILTER_FIELDS,
   FULL_TEXT_FIELD,
-  type EventField,
+  type EnumValues,
   declarationOf,
   type FilterField,
   type FullTextField,
@@ -32,12 +32,6 @@ import {
 const filterText = shortText(1000);
 
 type Fields = typeof EVENT_FIELDS;
-type EnumValues<K extends EventField> = Fields[K] extends {
-  values: infer V extends readonly [string, ...string[]];
-}
-  ? V
-  : never;
-
 /** Fields filtered by a list of values. */
 export type ValueFilterField = Exclude<FilterField, FullTextField | RangeField>;
 

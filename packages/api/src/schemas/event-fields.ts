@@ -3,6 +3,7 @@ import type { EVENT_FIELDS } from '@audit/db/fields';
 import {
   declarationOf,
   EVENT_FIELD_NAMES,
+  type EnumValues,
   type EventField,
   type FieldDeclaration,
   type FieldsWhere,
@@ -70,12 +71,6 @@ const JSON_SCHEMAS = {
 } satisfies Record<JsonField, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------- one value, by kind
-
-type EnumValues<K extends EventField> = Fields[K] extends {
-  values: infer V extends readonly [string, ...string[]];
-}
-  ? V
-  : never;
 
 /** JSON numbers are accepted where the reference APIs send them (`"result": 200`). */
 function codeSchema(max: number) {

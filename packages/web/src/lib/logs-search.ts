@@ -1,7 +1,7 @@
 import {
   declarationOf,
   fieldsWhere,
-  type EVENT_FIELDS,
+  type EnumValues,
   type FieldsWhere,
   type FilterField,
   type SortableField,
@@ -34,8 +34,6 @@ export const DEFAULT_RANGE: RangePreset = '7d';
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 50;
 
-type Fields = typeof EVENT_FIELDS;
-
 /** Fields the table can show (declared with a `column`): each sorts by header click. */
 export type ColumnId = FieldsWhere<'column', string> & SortableField;
 
@@ -54,11 +52,9 @@ export type FilterKey = FieldsWhere<'filterControl', object> & FilterField;
 export const FILTER_KEYS = fieldsWhere<FilterKey>((d) => d.filterControl !== undefined);
 
 /** What a filter control holds: an enum field's values, or any text. */
-type FilterValues<K extends FilterKey> = Fields[K] extends {
-  values: readonly (infer V extends string)[];
-}
-  ? V[]
-  : string[];
+type FilterValues<K extends FilterKey> = [EnumValues<K>] extends [never]
+  ? string[]
+  : EnumValues<K>[number][];
 
 /** URL values arrive JSON-decoded (TanStack Router), so `?event=12` is a number: take both. */
 const idString = z.union([z.string(), z.number()]).transform(String);
