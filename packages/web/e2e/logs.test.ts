@@ -157,6 +157,17 @@ describe('Audit Logs (browser)', () => {
     }
   });
 
+  it('narrows by action from its facet: the action is derived from the task name, shown as a column', async () => {
+    const { alice } = e2e.known;
+    await openLogs(page, `/?q=${encodeURIComponent(`user:${alice.user}`)}`);
+    // Alice's failures are all "Login" tasks; her successes are not.
+    await page.getByTestId('facet-action').filter({ hasText: 'Login' }).click();
+    await poll(() => columnTexts(page, 'action')).toEqual(Array(alice.failures).fill('Login'));
+    expect(await columnTexts(page, 'taskName')).toEqual(Array(alice.failures).fill('Login'));
+    expect(new URL(page.url()).searchParams.get('action')).toBe('["login"]');
+    expect(listInput().filter?.action).toEqual(['login']);
+  });
+
   it('shows a syntax error at its position', async () => {
     await openLogs(page);
     // `bogus` starts at the 23rd character.

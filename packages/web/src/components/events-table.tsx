@@ -23,6 +23,7 @@ import {
   type ColumnId,
   type LogsSearch,
 } from '../lib/logs-search';
+import { valueLabel } from '../lib/field-values';
 import { formatInZone } from '../lib/time';
 import type { AuditEvent } from '../trpc';
 import { UNMOUNTED_WHEN_CLOSED } from './filter-bar';
@@ -91,9 +92,11 @@ function cellContent(event: AuditEvent, column: ColumnId, timeZone: string): Rea
     default: {
       // One line per row; the full value is in the tooltip and the detail drawer.
       const value = event[column];
-      return value === null ? null : (
-        <span style={CELL_STYLES.value} title={value}>
-          {value}
+      if (value === null) return null;
+      const shown = valueLabel(column, value);
+      return (
+        <span style={CELL_STYLES.value} title={shown}>
+          {shown}
         </span>
       );
     }
