@@ -1,26 +1,8 @@
-import { apiTokens, TOKEN_SCOPES, type Database } from '@audit/db';
+import { apiTokens, type Database } from '@audit/db';
 import { desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
 
 import { ConflictError, NotFoundError } from './errors';
 import { API_TOKEN_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
-import { isoDate } from '../schemas/dates';
-
-export const scopeSchema = z.enum(TOKEN_SCOPES);
-
-export const tokenOutput = z.object({
-  id: z.string(),
-  name: z.string(),
-  /** The first characters of the secret, to tell tokens apart. */
-  prefix: z.string(),
-  scopes: z.array(scopeSchema),
-  systemId: z.string().nullable(),
-  tenant: z.string(),
-  createdAt: isoDate,
-  lastUsedAt: isoDate.nullable(),
-  expiresAt: isoDate.nullable(),
-  revokedAt: isoDate.nullable(),
-});
 
 const publicColumns = {
   id: apiTokens.id,

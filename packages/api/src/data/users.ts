@@ -1,34 +1,10 @@
-import { users, USER_ROLES, type Database, type User, type UserRole } from '@audit/db';
+import { users, type Database, type User, type UserRole } from '@audit/db';
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 
 import { ConflictError, NotFoundError } from './errors';
 import { hashPassword } from '../auth/secrets';
-import { isoDate } from '../schemas/dates';
 import { isUniqueViolation } from './db-errors';
 import { deleteUserSessions } from './sessions';
-
-export const usernameSchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[A-Za-z0-9._@-]+$/, 'may hold letters, digits and . _ @ - only');
-export const passwordSchema = z
-  .string()
-  .min(12, 'must be at least 12 characters')
-  .max(200, 'must be at most 200 characters');
-export const roleSchema = z.enum(USER_ROLES);
-
-/** A user as the API shows one: never the password hash. */
-export const userOutput = z.object({
-  id: z.string(),
-  username: z.string(),
-  role: roleSchema,
-  disabled: z.boolean(),
-  createdAt: isoDate,
-  updatedAt: isoDate,
-  lastLoginAt: isoDate.nullable(),
-});
 
 export type PublicUser = Omit<User, 'passwordHash'>;
 

@@ -1,18 +1,11 @@
 import { jobs, settings, type Database, type Job } from '@audit/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 
+import { retentionSettingsSchema } from '../schemas/retention';
 import { purgeCanceledSummary, runPurge, type PurgeCheckpoint } from './purge-job';
 import type { JobHandler } from './runner';
 
-export const retentionSettingsSchema = z
-  .object({
-    /** Events older than this many days are removed by the daily retention job. */
-    days: z.number().int().min(1, 'must be at least 1').max(36_500, 'must be at most 36500'),
-    /** Archive what is removed first. */
-    archive: z.boolean(),
-  })
-  .strict();
 export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
 
 /** The reference portal keeps audits 90 days; so do we unless told otherwise. */

@@ -1,26 +1,20 @@
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/secrets';
 import { recordOwnEvent } from '../data/audit-trail';
 import { loginSucceeded, registerLoginAttempt, throttleKeys } from '../data/login-throttle';
 import { SESSION_IDLE_MS, type Principal } from '../data/principals';
 import { createSession, deleteSession, deleteUserSessions } from '../data/sessions';
-import { findUserByName, roleSchema } from '../data/users';
+import { findUserByName } from '../data/users';
+import {
+  loginInputSchema,
+  logoutInputSchema,
+  logoutOutput,
+  meInputSchema,
+  principalOutput,
+} from '../schemas/auth';
 import { publicProcedure, router, SESSION_COOKIE, signedInProcedure, userProcedure } from '../trpc';
-
-/** Who is calling, as `auth.me` and `auth.login` show it. */
-export const principalOutput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('user'), id: z.string(), username: z.string(), role: roleSchema }),
-  z.object({
-    kind: z.literal('token'),
-    id: z.string(),
-    name: z.string(),
-    scopes: z.array(z.enum(['ingest', 'read'])),
-    systemId: z.string().nullable(),
-    tenant: z.string(),
-  }),
-]);
 
 function describePrincipal(principal: Principal): z.input<typeof principalOutput> {
   return principal.kind === 'user'
@@ -37,14 +31,7 @@ function describePrincipal(principal: Principal): z.input<typeof principalOutput
 
 export const authRouter = router({
   login: publicProcedure
-    .input(
-      z
-        .object({
-          username: z.string().min(1, 'must not be empty').max(200),
-          password: z.string().min(1, 'must not be empty').max(200),
-        })
-        .strict(),
-    )
+    .input(loginInputSchema)
     .output(principalOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
@@ -109,20 +96,9 @@ export const authRouter = router({
       return { kind: 'user' as const, id: user.id, username: user.username, role: user.role };
     }),
 
-  /**
-   * Takes an object, not nothing: tRPC 11.19 fails a mutation whose input parser is
-   * z.void() when the client sends no body ("Unexpected end of JSON input").
-   */
   logout: userProcedure
-    .input(
-      z
-        .object({
-          /** Also end this user's sessions in other browsers. */
-          everywhere: z.boolean().optional(),
-        })
-        .strict(),
-    )
-    .output(z.object({ ok: z.literal(true), sessionsEnded: z.number() }))
+    .input(logoutInputSchema)
+    .output(logoutOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
       const sessionsEnded = await ctx.db.transaction(async (tx) => {
@@ -149,7 +125,7 @@ export const authRouter = router({
     }),
 
   me: signedInProcedure
-    .input(z.void())
+    .input(meInputSchema)
     .output(principalOutput)
     .query(({ ctx }) => describePrincipal(ctx.principal)),
 });

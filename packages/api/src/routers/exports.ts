@@ -1,35 +1,12 @@
-import { ARCHIVE_KINDS, EXPORT_FORMATS } from '@audit/db';
-import { z } from 'zod';
-
 import { listArchives } from '../data/archives';
 import { recordOwnEvent } from '../data/audit-trail';
 import { createJob } from '../data/jobs';
 import { actorName, tenantScopeOf } from '../data/principals';
-import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
-import { decimalIdSchema } from '../schemas/values';
+import type { EventFilterInput } from '../filters/schema';
 import type { ExportParams } from '../jobs/export-job';
-import { isoDate } from '../schemas/dates';
+import { createInputSchema, listInputSchema, listOutput } from '../schemas/exports';
 import { jobOutput } from '../schemas/jobs';
-import { timeZoneSchema } from '../schemas/time-zone';
 import { readProcedure, router } from '../trpc';
-
-export const archiveOutput = z.object({
-  id: z.string(),
-  tenant: z.string().nullable(),
-  jobId: z.string().nullable(),
-  kind: z.enum(ARCHIVE_KINDS),
-  format: z.enum(EXPORT_FORMATS),
-  fileName: z.string(),
-  sizeBytes: z.number(),
-  rowCount: z.number(),
-  sha256: z.string(),
-  filters: z.record(z.string(), z.unknown()),
-  timeZone: z.string(),
-  createdBy: z.string(),
-  createdAt: isoDate,
-  /** Where to GET the .zip (same credentials as the API). */
-  downloadUrl: z.string(),
-});
 
 export function downloadUrl(id: string): string {
   return `/archives/${id}/download`;
@@ -38,16 +15,7 @@ export function downloadUrl(id: string): string {
 export const exportsRouter = router({
   /** Starts an export of the events matching the filter; follow the job for progress. */
   create: readProcedure
-    .input(
-      z
-        .object({
-          filter: eventFilterSchema.optional(),
-          format: z.enum(EXPORT_FORMATS).default('csv'),
-          /** The zone of the timestamp columns. */
-          timeZone: timeZoneSchema.default('UTC'),
-        })
-        .strict(),
-    )
+    .input(createInputSchema)
     .output(jobOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
@@ -95,17 +63,8 @@ export const exportsRouter = router({
 
   /** Archives: exports, and what purges archived before deleting. */
   list: readProcedure
-    .input(
-      z
-        .object({
-          kind: z.enum(ARCHIVE_KINDS).optional(),
-          limit: z.number().int().min(1).max(500).default(50),
-          cursor: decimalIdSchema.optional(),
-        })
-        .strict()
-        .default({ limit: 50 }),
-    )
-    .output(z.object({ items: z.array(archiveOutput), nextCursor: z.string().nullable() }))
+    .input(listInputSchema)
+    .output(listOutput)
     .query(async ({ ctx, input }) => {
       const page = await listArchives(ctx.db, {
         kind: input.kind,

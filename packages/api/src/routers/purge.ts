@@ -1,29 +1,20 @@
-import { EXPORT_FORMATS, events, queryRows } from '@audit/db';
+import { events, queryRows } from '@audit/db';
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
 import { createJob } from '../data/jobs';
 import { whereAll } from '../filters/sql';
-import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
-import { instantSchema } from '../schemas/values';
+import type { EventFilterInput } from '../filters/schema';
 import type { PurgeParams } from '../jobs/purge-job';
-import { isoDate } from '../schemas/dates';
 import { jobOutput } from '../schemas/jobs';
+import { createInputSchema, previewInputSchema, previewOutput } from '../schemas/purge';
 import { adminProcedure, router } from '../trpc';
-
-const purgeScope = {
-  /** Events strictly before this instant. */
-  before: instantSchema,
-  /** Narrows the purge further; without it, everything before the cut goes. */
-  filter: eventFilterSchema.optional(),
-};
 
 export const purgeRouter = router({
   /** How many events a purge with these settings would remove now. */
   preview: adminProcedure
-    .input(z.object(purgeScope).strict())
-    .output(z.object({ count: z.number(), before: isoDate }))
+    .input(previewInputSchema)
+    .output(previewOutput)
     .query(async ({ ctx, input }) => {
       const conditions = [
         ...ctx.scope(input.filter).conditions,
@@ -38,15 +29,7 @@ export const purgeRouter = router({
 
   /** Starts a purge job; with `archive: true` nothing is deleted before its archive is verified. */
   create: adminProcedure
-    .input(
-      z
-        .object({
-          ...purgeScope,
-          archive: z.boolean(),
-          format: z.enum(EXPORT_FORMATS).default('csv'),
-        })
-        .strict(),
-    )
+    .input(createInputSchema)
     .output(jobOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();

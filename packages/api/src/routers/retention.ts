@@ -1,22 +1,12 @@
-import { z } from 'zod';
-
 import { recordOwnEvent } from '../data/audit-trail';
 import {
   ensureRetentionJob,
   getRetention,
   lastRetentionRun,
-  retentionSettingsSchema,
   setRetention,
 } from '../jobs/retention';
+import { getInputSchema, retentionOutput, retentionSettingsSchema } from '../schemas/retention';
 import { adminProcedure, router, type Context } from '../trpc';
-import { jobOutput } from '../schemas/jobs';
-
-const retentionOutput = retentionSettingsSchema.extend({
-  /** The daily job's next run. */
-  nextRun: jobOutput.nullable(),
-  /** The last run that ended: its result holds how many events it removed and the archive. */
-  lastRun: jobOutput.nullable(),
-});
 
 async function describeRetention(ctx: Pick<Context, 'db' | 'clock'>) {
   const [settings, nextRun, lastRun] = [
@@ -29,7 +19,7 @@ async function describeRetention(ctx: Pick<Context, 'db' | 'clock'>) {
 
 export const retentionRouter = router({
   get: adminProcedure
-    .input(z.void())
+    .input(getInputSchema)
     .output(retentionOutput)
     .query(({ ctx }) => describeRetention(ctx)),
 

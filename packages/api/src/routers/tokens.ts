@@ -1,32 +1,24 @@
-import { z } from 'zod';
-
 import { recordOwnEvent } from '../data/audit-trail';
-import { createToken, listTokens, revokeToken, scopeSchema, tokenOutput } from '../data/tokens';
-import { decimalIdSchema, instantSchema } from '../schemas/values';
+import { createToken, listTokens, revokeToken } from '../data/tokens';
+import {
+  createInputSchema,
+  createOutput,
+  listInputSchema,
+  listOutput,
+  revokeInputSchema,
+  tokenOutput,
+} from '../schemas/tokens';
 import { adminProcedure, router } from '../trpc';
-
-const label = z.string().min(1, 'must not be empty').max(200);
 
 export const tokensRouter = router({
   list: adminProcedure
-    .input(z.void())
-    .output(z.array(tokenOutput))
+    .input(listInputSchema)
+    .output(listOutput)
     .query(({ ctx }) => listTokens(ctx.db)),
 
   create: adminProcedure
-    .input(
-      z
-        .object({
-          name: label,
-          scopes: z.array(scopeSchema).min(1, 'give at least one scope'),
-          /** Recorded as systemId on events this token records without one. */
-          systemId: label.optional(),
-          tenant: label.optional(),
-          expiresAt: instantSchema.optional(),
-        })
-        .strict(),
-    )
-    .output(z.object({ token: tokenOutput, secret: z.string() }))
+    .input(createInputSchema)
+    .output(createOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
       return ctx.db.transaction(async (tx) => {
@@ -49,7 +41,7 @@ export const tokensRouter = router({
     }),
 
   revoke: adminProcedure
-    .input(z.object({ id: decimalIdSchema }).strict())
+    .input(revokeInputSchema)
     .output(tokenOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();

@@ -1,19 +1,15 @@
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 
 import { recordOwnEvent } from '../data/audit-trail';
+import { countActiveAdmins, createUser, listUsers, updateUser } from '../data/users';
 import {
-  countActiveAdmins,
-  createUser,
-  listUsers,
-  passwordSchema,
-  roleSchema,
-  updateUser,
+  createInputSchema,
+  listInputSchema,
+  listOutput,
+  updateInputSchema,
   userOutput,
-  usernameSchema,
-} from '../data/users';
-import { decimalIdSchema } from '../schemas/values';
+} from '../schemas/users';
 import { adminProcedure, router } from '../trpc';
 
 /** Advisory lock serialising changes to users (any constant, the same in every process). */
@@ -21,14 +17,12 @@ const USERS_LOCK = 7_412_003_003;
 
 export const usersRouter = router({
   list: adminProcedure
-    .input(z.void())
-    .output(z.array(userOutput))
+    .input(listInputSchema)
+    .output(listOutput)
     .query(({ ctx }) => listUsers(ctx.db)),
 
   create: adminProcedure
-    .input(
-      z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema }).strict(),
-    )
+    .input(createInputSchema)
     .output(userOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
@@ -52,22 +46,7 @@ export const usersRouter = router({
     }),
 
   update: adminProcedure
-    .input(
-      z
-        .object({
-          id: decimalIdSchema,
-          role: roleSchema.optional(),
-          disabled: z.boolean().optional(),
-          password: passwordSchema.optional(),
-        })
-        .strict()
-        .refine(
-          (i) => i.role !== undefined || i.disabled !== undefined || i.password !== undefined,
-          {
-            message: 'give at least one of role, disabled, password',
-          },
-        ),
-    )
+    .input(updateInputSchema)
     .output(userOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();

@@ -3,6 +3,7 @@ import { JOB_STATES } from '@audit/db';
 import { z } from 'zod';
 
 import { isoDate } from './dates';
+import { decimalIdSchema, instantSchema, oneOrMany } from './values';
 
 export const jobStateSchema = z.enum(JOB_STATES);
 
@@ -42,3 +43,48 @@ export const jobOutput = z.object({
   createdAt: isoDate,
   updatedAt: isoDate,
 });
+
+// ---------------------------------------------------------------- list
+
+export const listInputSchema = z
+  .object({
+    state: oneOrMany(jobStateSchema).optional(),
+    type: oneOrMany(z.string().min(1).max(200)).optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    cursor: decimalIdSchema.optional(),
+  })
+  .strict()
+  .default({ limit: 50 });
+
+export const listOutput = z.object({
+  items: z.array(jobOutput),
+  nextCursor: z.string().nullable(),
+});
+
+// ---------------------------------------------------------------- byId and cancel
+
+/** One job, by id. */
+export const jobIdInputSchema = z.object({ id: decimalIdSchema }).strict();
+
+// ---------------------------------------------------------------- report
+
+export const reportInputSchema = z
+  .object({
+    /** The service's own id for the job; reporting the same key again updates it. */
+    key: z.string().min(1).max(200),
+    name: z.string().min(1).max(500),
+    type: z.string().min(1).max(200),
+    state: jobStateSchema,
+    percent: z.number().int().min(0).max(100).optional(),
+    summary: z.string().max(10_000).nullish(),
+    scheduledAt: instantSchema.optional(),
+    startedAt: instantSchema.nullish(),
+    endedAt: instantSchema.nullish(),
+    recurrence: recurrenceSchema.nullish(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    result: z.record(z.string(), z.unknown()).nullish(),
+    error: z.string().max(10_000).nullish(),
+  })
+  .strict();
+
+export const reportOutput = z.object({ job: jobOutput, created: z.boolean() });
