@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { scopeSchema } from './tokens';
 import { roleSchema } from './users';
 
 /** The shapes of the auth procedures, inputs beside outputs. */
@@ -11,7 +12,7 @@ export const principalOutput = z.discriminatedUnion('kind', [
     kind: z.literal('token'),
     id: z.string(),
     name: z.string(),
-    scopes: z.array(z.enum(['ingest', 'read'])),
+    scopes: z.array(scopeSchema),
     systemId: z.string().nullable(),
     tenant: z.string(),
   }),
