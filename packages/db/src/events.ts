@@ -5,7 +5,7 @@ import type { Database } from './client';
 import { countedColumns, insertCountDeltas } from './event-counts';
 import { ensurePartitionsFor } from './partitions';
 import { withDerivedFields } from './event-derivations';
-import { EVENT_FIELDS, type EventField, type FieldDeclaration } from './event-fields';
+import { declarationOf, type EventField } from './event-fields';
 import { events, type NewEvent } from './schema';
 import { queryRows } from './sql';
 
@@ -17,7 +17,7 @@ export type EventInput = Omit<NewEvent, 'id' | 'recordedAt'>;
  * (id, recordedAt); derived fields are written, computed before the insert.
  */
 export const INSERT_COLUMNS = Object.entries(getTableColumns(events)).filter(([field]) => {
-  const declared: FieldDeclaration = EVENT_FIELDS[field as EventField];
+  const declared = declarationOf(field as EventField);
   return declared.source !== 'server' || declared.derived === true;
 }) as [EventField, AnyPgColumn][];
 
