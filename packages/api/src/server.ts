@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { AuditDb } from '@audit/db';
 import { TRPCError } from '@trpc/server';
+import { MAX_TRPC_BATCH } from '@audit/db/values';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -63,6 +64,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
+      // One request may batch this many calls (the SPA's and the SDK's links batch fewer):
+      // unbounded, one GET could ask for hundreds of pages at once.
+      maxBatchSize: MAX_TRPC_BATCH,
       createContext: ({ req, res }) =>
         createContext(deps, {
           ...credentialsOf(req),

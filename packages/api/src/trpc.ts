@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import { API_TOKEN_PREFIX } from './auth/secrets';
 import type { RequestMeta } from './data/audit-trail';
 import { DomainError } from './data/errors';
+import { rawInputProblem } from './schemas/raw-input';
 import { eventScope, type EventScope } from './data/events';
 import {
   findSessionPrincipal,
@@ -57,8 +58,9 @@ export async function createContext(deps: AppDeps, request: RequestCredentials):
   let credentialProblem: string | null = null;
 
   if (request.authorization !== undefined) {
-    const [scheme, secret] = request.authorization.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !secret?.startsWith(API_TOKEN_PREFIX)) {
+    // Exactly `Bearer <token>` (RFC 6750): anything after the token is refused, not ignored.
+    const secret = /^bearer ([!-~]+)$/i.exec(request.authorization)?.[1];
+    if (!secret?.startsWith(API_TOKEN_PREFIX)) {
       credentialProblem = `Authorization must be "Bearer ${API_TOKEN_PREFIX}…"`;
     } else {
       principal = await findTokenPrincipal(db, secret, now);
@@ -130,19 +132,25 @@ const DOMAIN_ERROR_CODES = {
  * it as `field.path: reason; …` on the error itself, so HTTP clients and in-process callers
  * read the same message.
  */
-export const publicProcedure = t.procedure.use(async ({ next }) => {
-  const result = await next();
-  if (result.ok) return result;
-  const { error } = result;
-  if (error.cause instanceof DomainError) {
-    const cause = error.cause;
-    throw new TRPCError({ code: DOMAIN_ERROR_CODES[cause.kind], message: cause.message, cause });
-  }
-  if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
-    error.message = describeZodError(error.cause);
-  }
-  return result;
-});
+export const publicProcedure = t.procedure
+  .use(async ({ getRawInput, next }) => {
+    const problem = rawInputProblem(await getRawInput());
+    if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: problem });
+    return next();
+  })
+  .use(async ({ next }) => {
+    const result = await next();
+    if (result.ok) return result;
+    const { error } = result;
+    if (error.cause instanceof DomainError) {
+      const cause = error.cause;
+      throw new TRPCError({ code: DOMAIN_ERROR_CODES[cause.kind], message: cause.message, cause });
+    }
+    if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
+      error.message = describeZodError(error.cause);
+    }
+    return result;
+  });
 
 function unauthorized(ctx: Context): TRPCError {
   return new TRPCError({

@@ -5,7 +5,10 @@ import { queryRows } from './sql';
 
 /** First instant (UTC) of the month holding `at`, as the key partitions are named by. */
 export function monthStart(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+  // Not Date.UTC(year, month, 1): it takes years 0–99 as 1900–1999.
+  const start = new Date(0);
+  start.setUTCFullYear(at.getUTCFullYear(), at.getUTCMonth(), 1);
+  return start;
 }
 
 /** `events_p202611` for November 2026. */

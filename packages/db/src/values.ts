@@ -46,3 +46,6 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** Most events one record call (and one insert statement) takes; the SDK batches by it. */
 export const MAX_EVENT_BATCH = 1000;
+
+/** Most procedure calls one HTTP request may batch (the server refuses more; links batch fewer). */
+export const MAX_TRPC_BATCH = 10;

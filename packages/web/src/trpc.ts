@@ -1,4 +1,5 @@
 import type { AppRouter } from '@audit/api';
+import { MAX_TRPC_BATCH } from '@audit/db/values';
 import { QueryCache, QueryClient, MutationCache } from '@tanstack/react-query';
 import {
   httpBatchLink,
@@ -73,8 +74,8 @@ export function createTrpcClient() {
     links: [
       splitLink({
         condition: (op) => op.type === 'query' && !op.path.startsWith('auth.'),
-        true: httpBatchStreamLink({ url: '/trpc', maxURLLength: 4000 }),
-        false: httpBatchLink({ url: '/trpc', maxURLLength: 4000 }),
+        true: httpBatchStreamLink({ url: '/trpc', maxURLLength: 4000, maxItems: MAX_TRPC_BATCH }),
+        false: httpBatchLink({ url: '/trpc', maxURLLength: 4000, maxItems: MAX_TRPC_BATCH }),
       }),
     ],
   });

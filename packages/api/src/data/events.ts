@@ -9,6 +9,7 @@ import {
 } from '@audit/db/fields';
 import { z } from 'zod';
 
+import { sqlState } from './db-errors';
 import { InvalidInputError, NotFoundError } from './errors';
 import type { ArchiveRow } from '../archive/archive';
 import { SearchQueryError, parseSearchQuery } from '../filters/search-query';
@@ -245,6 +246,25 @@ export async function listEvents(
   cursorText: string | undefined,
 ): Promise<EventPage> {
   const cursor = cursorText ? decodeCursor(cursorText, sort) : null;
+  try {
+    return await readPage(db, conditions, sort, limit, cursor);
+  } catch (error) {
+    // A cursor's value is cast to its column's type: a forged one that does not cast (or is
+    // out of range) is the caller's mistake, not the server's.
+    if (cursor && sqlState(error)?.startsWith('22')) {
+      throw new InvalidInputError('cursor: not a cursor this server issued', { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function readPage(
+  db: Database,
+  conditions: SQL[],
+  sort: Sort,
+  limit: number,
+  cursor: Cursor | null,
+): Promise<EventPage> {
   const cursorAt = (row: EventRow, side: Cursor['side']): string =>
     encodeCursor({
       field: sort.field,
@@ -269,8 +289,7 @@ export async function listEvents(
     const hasPrevious = rows.length > limit;
     const items = rows.slice(0, limit).reverse();
     // Paging back to the start with fewer rows than a page: show the full first page instead.
-    if (!hasPrevious && items.length < limit)
-      return listEvents(db, conditions, sort, limit, undefined);
+    if (!hasPrevious && items.length < limit) return readPage(db, conditions, sort, limit, null);
     const first = items[0];
     const last = items.at(-1);
     return {

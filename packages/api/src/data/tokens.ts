@@ -1,7 +1,7 @@
 import { apiTokens, type Database } from '@audit/db';
 import { desc, eq } from 'drizzle-orm';
 
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { API_TOKEN_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
 
 const publicColumns = {
@@ -30,7 +30,10 @@ export interface NewToken {
 }
 
 /** Creates a token; the secret is returned here once and never again. */
-export async function createToken(db: Database, input: NewToken, createdBy: string) {
+export async function createToken(db: Database, input: NewToken, createdBy: string, now: Date) {
+  if (input.expiresAt && input.expiresAt <= now) {
+    throw new InvalidInputError('expiresAt: must be in the future (a token that never works)');
+  }
   const secret = newSecret(API_TOKEN_PREFIX);
   const [token] = await db
     .insert(apiTokens)

@@ -22,7 +22,7 @@ export const tokensRouter = router({
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
       return ctx.db.transaction(async (tx) => {
-        const created = await createToken(tx, input, ctx.user.userId);
+        const created = await createToken(tx, input, ctx.user.userId, now);
         await recordOwnEvent(
           tx,
           ctx.meta,

@@ -13,7 +13,14 @@ import { getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { isoDate } from './dates';
-import { decimalIdOrNumberSchema, enumOf, instantSchema, ipSchema, shortText } from './values';
+import {
+  decimalIdOrNumberSchema,
+  enumOf,
+  instantSchema,
+  ipSchema,
+  jsonSized,
+  shortText,
+} from './values';
 
 /**
  * An event's input and output schemas, derived from its field declarations
@@ -51,21 +58,19 @@ export const changesSchema = z
     { message: 'before and after must be strings when format is "text"' },
   );
 
-const MAX_METADATA_BYTES = 64 * 1024;
-
-/** The JSON fields' schemas: each has a shape of its own (kind `json` in the declarations). */
+/**
+ * The JSON fields' schemas: each has a shape of its own (kind `json` in the declarations).
+ * Each is bounded in serialised size, so one event stays well under a megabyte whatever it
+ * holds: a configuration's before/after may be a whole device's, the rest is smaller.
+ */
 const JSON_SCHEMAS = {
   affectedObjects: {
-    input: z.array(affectedObjectSchema).max(1000),
+    input: jsonSized(z.array(affectedObjectSchema).max(1000), 256 * 1024),
     output: z.array(affectedObjectSchema),
   },
-  changes: { input: changesSchema, output: z.object(changesShape) },
+  changes: { input: jsonSized(changesSchema, 256 * 1024), output: z.object(changesShape) },
   metadata: {
-    input: z
-      .record(z.string(), z.unknown())
-      .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
-        message: `must serialise to at most ${MAX_METADATA_BYTES} bytes`,
-      }),
+    input: jsonSized(z.record(z.string(), z.unknown())),
     output: z.record(z.string(), z.unknown()),
   },
 } satisfies Record<JsonField, { input: z.ZodType; output: z.ZodType }>;

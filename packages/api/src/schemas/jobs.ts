@@ -3,7 +3,7 @@ import { JOB_STATES } from '@audit/db';
 import { z } from 'zod';
 
 import { isoDate } from './dates';
-import { decimalIdSchema, instantSchema, oneOrMany } from './values';
+import { decimalIdSchema, instantSchema, jsonSized, oneOrMany } from './values';
 
 export const jobStateSchema = z.enum(JOB_STATES);
 
@@ -81,8 +81,8 @@ export const reportInputSchema = z
     startedAt: instantSchema.nullish(),
     endedAt: instantSchema.nullish(),
     recurrence: recurrenceSchema.nullish(),
-    params: z.record(z.string(), z.unknown()).optional(),
-    result: z.record(z.string(), z.unknown()).nullish(),
+    params: jsonSized(z.record(z.string(), z.unknown())).optional(),
+    result: jsonSized(z.record(z.string(), z.unknown())).nullish(),
     error: z.string().max(10_000).nullish(),
   })
   .strict();

@@ -2,9 +2,12 @@ import { z } from 'zod';
 
 /** Schemas of single values that inputs and filters share. */
 
-/** Earliest and latest instants PostgreSQL and JavaScript both represent exactly. */
-const MIN_TIME = Date.UTC(1, 0, 1);
-const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/**
+ * Earliest and latest instants PostgreSQL and JavaScript both represent exactly. (Not
+ * `Date.UTC(1, 0, 1)`: it takes years 0–99 as 1900–1999.)
+ */
+const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 /**
  * An instant: ISO 8601 with an offset (`2026-01-01T00:00:00+02:00`, `…Z`) or epoch
@@ -29,13 +32,36 @@ export const instantSchema = z
     return new Date(ms);
   });
 
+/** The largest id a bigint column holds. */
+const MAX_ID = 9_223_372_036_854_775_807n;
+
 /** Ids (events, jobs, users, tokens, archives) are bigints sent as decimal strings. */
-export const decimalIdSchema = z.string().regex(/^\d{1,19}$/, 'must be a decimal id');
+export const decimalIdSchema = z
+  .string()
+  .regex(/^\d{1,19}$/, 'must be a decimal id')
+  // zod runs this even when the pattern failed: only a decimal is read as a number.
+  .refine((id) => !/^\d+$/.test(id) || BigInt(id) <= MAX_ID, {
+    message: `must be a decimal id up to ${MAX_ID}`,
+  });
 
 /** An id as a decimal string, or as a JSON number where a caller sends one. */
 export const decimalIdOrNumberSchema = z
-  .union([decimalIdSchema, z.number().int().nonnegative()])
+  .union([decimalIdSchema, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
   .transform(String);
+
+/** The most bytes one JSON document of an input takes, serialised (`max` of jsonSized). */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+/** `schema`, refused when its value serialises to more than `max` characters. */
+export function jsonSized<T extends z.ZodType>(schema: T, max = MAX_JSON_BYTES) {
+  // JSON.stringify gives undefined for undefined, whatever its declared type says.
+  return schema.refine(
+    (value) => ((JSON.stringify(value) as string | undefined) ?? '').length <= max,
+    {
+      message: `must serialise to at most ${max} bytes of JSON`,
+    },
+  );
+}
 
 /** Text a person typed: never empty, at most `max` characters. */
 export function shortText(max: number) {

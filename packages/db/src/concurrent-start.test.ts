@@ -1,0 +1,65 @@
+// Several API processes on one PostgreSQL: each has its own pool, as separate processes do.
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createDb, type AuditDb } from './client';
+import { insertEvents } from './events';
+import { queryRows } from './sql';
+
+const url = process.env.DATABASE_URL;
+const PROCESSES = 4;
+
+// PGlite is one process's own database: there is nothing to race.
+describe.runIf(url)('several processes on one fresh PostgreSQL database', () => {
+  const name = `audit_start_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  let stores: AuditDb[] = [];
+
+  beforeAll(async () => {
+    const admin = postgres(url as string, { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const dbUrl = new URL(url as string);
+    dbUrl.pathname = `/${name}`;
+    stores = await Promise.all(
+      Array.from({ length: PROCESSES }, () =>
+        createDb({ databaseUrl: dbUrl.toString(), maxConnections: 3 }),
+      ),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    const admin = postgres(url as string, { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('regression: all start at once (each migrating), then insert across a month boundary, with no error and no event lost', async () => {
+    await Promise.all(stores.map((store) => store.migrate()));
+    // Months no start created: the first events of each month race to create its partition.
+    const boundaries = ['2031-01-31T23:59:59.999Z', '2031-02-01T00:00:00.000Z'];
+    const perProcess = 200;
+    await Promise.all(
+      stores.map((store, p) =>
+        Promise.all(
+          Array.from({ length: perProcess / 20 }, (_, batch) =>
+            insertEvents(
+              store.db,
+              Array.from({ length: 20 }, (_, i) => ({
+                userName: `p${p}`,
+                taskName: 't',
+                status: 'success' as const,
+                occurredAt: new Date(boundaries[(batch + i) % 2] as string),
+              })),
+            ),
+          ),
+        ),
+      ),
+    );
+    const [row] = await queryRows<{ n: number; months: number }>(
+      stores[0]!.db,
+      sql`SELECT count(*)::int AS n, count(DISTINCT date_trunc('month', occurred_at AT TIME ZONE 'UTC'))::int AS months FROM events`,
+    );
+    expect(row).toEqual({ n: PROCESSES * perProcess, months: 2 });
+  });
+});
