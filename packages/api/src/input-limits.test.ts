@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildServer } from './server';
 import { MAX_INPUT_DEPTH } from './schemas/raw-input';
-import { createTestApp, failure, type Caller, type TestApp } from './testing/harness';
+import {
+  ADMIN_PASSWORD,
+  createTestApp,
+  failure,
+  type Caller,
+  type TestApp,
+} from './testing/harness';
 
 describe('input limits', () => {
   let app: TestApp;
@@ -145,6 +151,37 @@ describe('input limits', () => {
         const junk = await call(`Bearer ${secret} junk`);
         expect(junk.statusCode).toBe(401);
         expect(junk.body).toContain('Authorization must be');
+      } finally {
+        await http.close();
+      }
+    });
+
+    it('a cookie-authenticated mutation from another origin is refused; from its own, it runs', async () => {
+      const http = await buildServer({
+        config: { LOG_LEVEL: 'silent' },
+        store: app.store,
+        archiveDir: app.archiveDir,
+      });
+      try {
+        const login = await http.inject({
+          method: 'POST',
+          url: '/trpc/auth.login',
+          headers: { host: 'audit.example', origin: 'https://audit.example' },
+          payload: { username: 'admin', password: ADMIN_PASSWORD },
+        });
+        expect(login.statusCode).toBe(200);
+        const cookie = `${login.cookies[0]?.name}=${login.cookies[0]?.value}`;
+        const create = (origin: string) =>
+          http.inject({
+            method: 'POST',
+            url: '/trpc/tokens.create',
+            headers: { host: 'audit.example', origin, cookie },
+            payload: { name: `t-${origin.length}`, scopes: ['read'] },
+          });
+        const foreign = await create('https://evil.example');
+        expect(foreign.statusCode).toBe(403);
+        expect(foreign.body).toContain('Origin https://evil.example may not act');
+        expect((await create('https://audit.example')).statusCode).toBe(200);
       } finally {
         await http.close();
       }

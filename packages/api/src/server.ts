@@ -18,7 +18,13 @@ import { recordOwnEvent } from './data/audit-trail';
 import { actorName, tenantScopeOf, type Principal } from './data/principals';
 import { decimalIdSchema } from './schemas/values';
 import { appRouter, type AppRouter } from './root';
-import { createContext, readPrincipal, type AppDeps, type RequestCredentials } from './trpc';
+import {
+  createContext,
+  readPrincipal,
+  SESSION_COOKIE,
+  type AppDeps,
+  type RequestCredentials,
+} from './trpc';
 
 export interface ServerOptions {
   config: Pick<Config, 'LOG_LEVEL'>;
@@ -59,6 +65,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     eventsReadBudget: options.eventsReadBudget ?? EVENTS_READ_BUDGET,
   };
+
+  // A browser sends Origin with every POST; a cookie-authenticated call from another site's
+  // page is refused (SameSite=strict and the JSON content type already keep it from working;
+  // this says so plainly). A call without Origin is no browser's, and a token is no cookie.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'POST' || req.headers.authorization !== undefined) return;
+    if (!req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return;
+    const origin = req.headers.origin;
+    if (origin === undefined || originHost(origin) === req.headers.host) return;
+    return reply.code(403).send({
+      error: {
+        message: `Origin ${origin} may not act with this site's session`,
+        code: 'FORBIDDEN',
+      },
+    });
+  });
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -182,4 +204,13 @@ function credentialsOf(req: FastifyRequest): RequestCredentials {
     authorization: req.headers.authorization,
     cookies: { get: (name) => req.cookies[name], set: () => undefined, clear: () => undefined },
   };
+}
+
+/** The host (with port) an Origin header names, or null when it is not a URL (`null`). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }

@@ -2,9 +2,13 @@ import { loginThrottle, type Database } from '@audit/db';
 import { inArray, sql } from 'drizzle-orm';
 
 /**
- * Brute-force defence for sign-in. Attempts are counted per user name and per client IP
- * over a window; past a few, each answer is slowed; past the limit, sign-in for that
- * name or IP is refused until the block ends.
+ * Brute-force defence for sign-in. Failures are counted over a window per user name, per
+ * user name from one client IP, and per client IP:
+ * - per user name, they only slow the answers (distributed guessing is slowed, but a
+ *   stranger's failures never lock the real user out from elsewhere);
+ * - per user name from one IP, past the limit that pair is refused until the block ends
+ *   (at most maxFailuresPerUser guesses at one user from one source per window);
+ * - per IP, past its limit that source is refused, whatever names it tries.
  *
  * An attempt is counted *before* its password is checked (one atomic upsert), and given
  * back when it succeeds: counting only after a failed check would let guesses sent in
@@ -20,10 +24,18 @@ export const THROTTLE = {
   maxFailuresPerIp: 30,
 } as const;
 
+/** The keys one attempt counts against: the user's, the user's from this IP, the IP's. */
 export function throttleKeys(username: string, ip: string | null): string[] {
-  const keys = [`user:${username.toLowerCase()}`];
-  if (ip) keys.push(`ip:${ip}`);
-  return keys;
+  const user = username.toLowerCase();
+  const source = ip ?? 'unknown';
+  return [`user:${user}`, `pair:${source} ${user}`, `ip:${source}`];
+}
+
+/** Failures a key allows before its block; a user's own count never blocks, it only slows. */
+function limitOf(key: string): number | null {
+  if (key.startsWith('pair:')) return THROTTLE.maxFailuresPerUser;
+  if (key.startsWith('ip:')) return THROTTLE.maxFailuresPerIp;
+  return null;
 }
 
 export interface AttemptVerdict {
@@ -45,7 +57,8 @@ export async function registerLoginAttempt(
   let worst = 0;
   let blockedUntil: Date | null = null;
   for (const key of [...keys].sort()) {
-    const limit = key.startsWith('user:') ? THROTTLE.maxFailuresPerUser : THROTTLE.maxFailuresPerIp;
+    // No limit: a count no window reaches.
+    const limit = limitOf(key) ?? 2_000_000_000;
     const stillBlocked = sql`${loginThrottle.blockedUntil} > ${nowIso}::timestamptz`;
     const windowOver = sql`${loginThrottle.firstFailureAt} < ${windowStart}::timestamptz`;
     const counted = sql`CASE WHEN ${windowOver} THEN 1 ELSE ${loginThrottle.failures} + 1 END`;
@@ -83,10 +96,11 @@ export async function registerLoginAttempt(
   };
 }
 
-/** A successful sign-in: the user's count starts over, and the IP gets its attempt back. */
+/** A successful sign-in: the user's counts start over, and the IP gets its attempt back. */
 export async function loginSucceeded(db: Database, keys: string[]): Promise<void> {
-  const [userKey, ...otherKeys] = keys;
-  if (userKey) await db.delete(loginThrottle).where(sql`${loginThrottle.key} = ${userKey}`);
+  const userKeys = keys.filter((key) => !key.startsWith('ip:'));
+  const otherKeys = keys.filter((key) => key.startsWith('ip:'));
+  if (userKeys.length) await db.delete(loginThrottle).where(inArray(loginThrottle.key, userKeys));
   if (otherKeys.length) {
     await db
       .update(loginThrottle)
