@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Twenty a second, sustained over a minute: far above a person's or a batching service's. */
+export const DEFAULT_RATE_LIMIT = 1200;
+
 /** Every setting the server reads; anything else starting with these names is a typo. */
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -15,6 +18,8 @@ const configSchema = z.object({
   ARCHIVE_DIR: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Requests a minute one caller (token, session, or else address) may make; 0: no limit. */
+  RATE_LIMIT: z.coerce.number().int().min(0).default(DEFAULT_RATE_LIMIT),
 });
 
 export type Config = z.infer<typeof configSchema>;

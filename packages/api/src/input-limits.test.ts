@@ -187,6 +187,28 @@ describe('input limits', () => {
       }
     });
 
+    it('a caller past the rate limit gets 429 with Retry-After; another caller and the SPA do not', async () => {
+      const http = await buildServer({
+        config: { LOG_LEVEL: 'silent', RATE_LIMIT: 5 },
+        store: app.store,
+        archiveDir: app.archiveDir,
+      });
+      try {
+        const me = (authorization: string) =>
+          http.inject({ method: 'GET', url: '/trpc/auth.me', headers: { authorization } });
+        for (let i = 0; i < 5; i++) expect((await me(`Bearer ${secret}`)).statusCode).toBe(200);
+        const limited = await me(`Bearer ${secret}`);
+        expect(limited.statusCode).toBe(429);
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+        expect(limited.body).toContain('too many requests: at most 5 a minute');
+        const other = await app.token(['read']);
+        expect((await me(`Bearer ${other.secret}`)).statusCode).toBe(200);
+        expect((await http.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      } finally {
+        await http.close();
+      }
+    });
+
     it('a request batching more calls than the limit is refused', async () => {
       const http = await buildServer({
         config: { LOG_LEVEL: 'silent' },

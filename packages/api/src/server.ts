@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { AuditDb } from '@audit/db';
 import { TRPCError } from '@trpc/server';
@@ -11,7 +12,8 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
-import type { Config } from './config';
+import { DEFAULT_RATE_LIMIT, type Config } from './config';
+import { sha256Hex } from './auth/secrets';
 import { findArchive } from './data/archives';
 import { EVENTS_READ_BUDGET } from './data/event-counts';
 import { recordOwnEvent } from './data/audit-trail';
@@ -27,7 +29,7 @@ import {
 } from './trpc';
 
 export interface ServerOptions {
-  config: Pick<Config, 'LOG_LEVEL'>;
+  config: Pick<Config, 'LOG_LEVEL'> & Partial<Pick<Config, 'RATE_LIMIT'>>;
   store: AuditDb;
   /** Where archives are; downloads are served from here. */
   archiveDir: string;
@@ -58,6 +60,24 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(helmet);
   await app.register(cookie);
+  const rateLimit = options.config.RATE_LIMIT ?? DEFAULT_RATE_LIMIT;
+  if (rateLimit > 0) {
+    await app.register(fastifyRateLimit, {
+      max: rateLimit,
+      timeWindow: 60_000,
+      // Per caller: its token or session (hashed: no secret kept), else its address.
+      keyGenerator: rateLimitKey,
+      // The SPA's files and the health checks are not the API.
+      allowList: (req) => !/^\/(trpc|archives)\//.test(req.url),
+      errorResponseBuilder: (_req, context) => ({
+        statusCode: context.statusCode,
+        error: {
+          message: `too many requests: at most ${context.max} a minute; try again in ${context.after}`,
+          code: 'TOO_MANY_REQUESTS',
+        },
+      }),
+    });
+  }
 
   const deps: AppDeps = {
     store,
@@ -213,4 +233,13 @@ function originHost(origin: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Whom a request's rate limit counts against. */
+function rateLimitKey(req: FastifyRequest): string {
+  const { authorization } = req.headers;
+  if (authorization) return `token:${sha256Hex(authorization).slice(0, 32)}`;
+  const session = req.cookies[SESSION_COOKIE];
+  if (session) return `session:${sha256Hex(session).slice(0, 32)}`;
+  return `ip:${req.ip}`;
 }

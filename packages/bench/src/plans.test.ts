@@ -65,7 +65,7 @@ beforeAll(async () => {
   await loadSeed(store, { events: EVENTS, days: 395, tenants: 3, seed: 5, end: new Date() });
   await store.db.execute('VACUUM ANALYZE events');
   server = await buildServer({
-    config: { LOG_LEVEL: 'silent' },
+    config: { LOG_LEVEL: 'silent', RATE_LIMIT: 0 },
     store,
     archiveDir: '/nonexistent',
   });

@@ -249,7 +249,8 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     await pglite.exec('VACUUM ANALYZE events, event_counts');
     // PGlite is one process's: the server runs in this one, as `pnpm start` would run it.
     const server = await buildServer({
-      config: { LOG_LEVEL: 'error' },
+      // The benchmark is one caller asking as fast as it can: no rate limit.
+      config: { LOG_LEVEL: 'error', RATE_LIMIT: 0 },
       store,
       archiveDir,
       webDir: setup.webDir ?? undefined,
@@ -266,7 +267,11 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     throw new Error('unreachable: a PostgreSQL store without its URL');
   }
 
-  const captureServer = await buildServer({ config: { LOG_LEVEL: 'error' }, store, archiveDir });
+  const captureServer = await buildServer({
+    config: { LOG_LEVEL: 'error', RATE_LIMIT: 0 },
+    store,
+    archiveDir,
+  });
   const adminSession = await signIn(base, 'admin', ADMIN_PASSWORD);
   const { secret } = await trpcMutation<{ secret: string }>(adminSession, 'tokens.create', {
     name: 'bench',
