@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 
+import { createDb } from '@audit/db';
 import { createTestDb } from '@audit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,6 +26,33 @@ describe('HTTP server', () => {
       ok: true,
       database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
     });
+  });
+
+  it('is ready on a migrated database', async () => {
+    const response = await (await app).inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ ready: true });
+  });
+
+  it('is not ready, with Retry-After, while migrations are pending', async () => {
+    const bare = await createDb({ dataDir: 'memory://' });
+    const server = await buildServer({
+      config: { LOG_LEVEL: 'silent' },
+      store: bare,
+      archiveDir: tmpdir(),
+    });
+    try {
+      const response = await server.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json()).toEqual({
+        ready: false,
+        reason: expect.stringMatching(/^\d+ migration\(s\) not applied yet$/) as unknown,
+      });
+    } finally {
+      await server.close();
+      await bare.close();
+    }
   });
 
   it('sends security headers', async () => {

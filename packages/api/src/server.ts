@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import type { AuditDb } from '@audit/db';
+import { pendingMigrations, type AuditDb } from '@audit/db';
 import { TRPCError } from '@trpc/server';
 import { MAX_TRPC_BATCH } from '@audit/db/values';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -52,6 +52,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: {
       level: options.config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // JSON lines for collectors; lines a person reads when the output is a terminal.
+      ...(process.stdout.isTTY
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+            },
+          }
+        : {}),
     },
     requestIdHeader: 'x-request-id',
     bodyLimit: BODY_LIMIT,
@@ -180,6 +189,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return { ok: true, database: store.driver };
   });
 
+  // Ready to serve: the database answers and has every migration this code expects (a load
+  // balancer sends requests only then; /healthz only says the process is up).
+  app.get('/readyz', async (_req, reply) => {
+    let reason: string;
+    try {
+      const pending = await pendingMigrations(store.db);
+      if (pending === 0) return { ready: true, database: store.driver };
+      reason = `${pending} migration(s) not applied yet`;
+    } catch (error) {
+      reason = `the database does not answer: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return reply.code(503).header('retry-after', '5').send({ ready: false, reason });
+  });
+
   if (options.webDir && existsSync(resolve(options.webDir, 'index.html'))) {
     await serveSpa(app, options.webDir);
   }
@@ -207,7 +230,7 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     // `/archives` itself is the app's Archives page; only `/archives/<id>/…` is the API.
-    const isApi = /^\/(trpc|healthz)(\/|$)/.test(path) || path.startsWith('/archives/');
+    const isApi = /^\/(trpc|healthz|readyz)(\/|$)/.test(path) || path.startsWith('/archives/');
     // A missing file (a stale asset name) is a 404, not the app.
     const isFile = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
     if (req.method === 'GET' && !isApi && !isFile && req.headers.accept?.includes('text/html')) {

@@ -20,7 +20,7 @@ export {
 } from './event-counts';
 export { insertEvents, type EventInput, type StoredEvent } from './events';
 export { MAX_EVENT_BATCH } from './values';
-export { migrationsFolder, runMigrations } from './migrate';
+export { migrationsFolder, pendingMigrations, runMigrations } from './migrate';
 export {
   ensureEventPartitions,
   ensurePartitionsFor,

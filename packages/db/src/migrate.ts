@@ -50,3 +50,19 @@ export async function runMigrations(db: Database): Promise<void> {
     new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 3, 1)),
   );
 }
+
+/** How many of the migrations this code ships are not applied to the database yet. */
+export async function pendingMigrations(db: Database): Promise<number> {
+  const migrations = readMigrationFiles({ migrationsFolder });
+  const [journal] = await queryRows<{ exists: boolean }>(
+    db,
+    sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS exists`,
+  );
+  if (!journal?.exists) return migrations.length;
+  const [last] = await queryRows<{ created_at: string | null }>(
+    db,
+    sql`SELECT max(created_at)::text AS created_at FROM drizzle.__drizzle_migrations`,
+  );
+  const appliedUpTo = last?.created_at ? Number(last.created_at) : -1;
+  return migrations.filter((migration) => migration.folderMillis > appliedUpTo).length;
+}
