@@ -209,6 +209,34 @@ describe('input limits', () => {
       }
     });
 
+    it('/metrics counts the events recorded, stored and duplicate', async () => {
+      const http = await buildServer({
+        config: { LOG_LEVEL: 'silent' },
+        store: app.store,
+        archiveDir: app.archiveDir,
+      });
+      try {
+        const events = [
+          { ...event, eventId: crypto.randomUUID(), occurredAt: '2026-02-01T00:00:00Z' },
+          { ...event, eventId: crypto.randomUUID(), occurredAt: '2026-02-01T00:00:00Z' },
+        ];
+        for (let i = 0; i < 2; i++) {
+          const response = await http.inject({
+            method: 'POST',
+            url: '/trpc/auditLogs.record',
+            headers: { authorization: `Bearer ${secret}` },
+            payload: { events },
+          });
+          expect(response.statusCode).toBe(200);
+        }
+        const metrics = (await http.inject({ method: 'GET', url: '/metrics' })).body;
+        expect(metrics).toMatch(/^audit_events_recorded_total\{outcome="stored"\} 2$/m);
+        expect(metrics).toMatch(/^audit_events_recorded_total\{outcome="duplicate"\} 2$/m);
+      } finally {
+        await http.close();
+      }
+    });
+
     it('a request batching more calls than the limit is refused', async () => {
       const http = await buildServer({
         config: { LOG_LEVEL: 'silent' },

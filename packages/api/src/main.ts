@@ -6,6 +6,7 @@ import { createDb } from '@audit/db';
 import { ensureFirstAdmin } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { heapLimitWarning } from './heap';
+import { createMetrics } from './metrics';
 import { startBackgroundWork } from './jobs/background';
 import { ensureRetentionJob } from './jobs/retention';
 import { buildServer } from './server';
@@ -22,12 +23,17 @@ async function main(): Promise<void> {
   await ensureRetentionJob(store.db, new Date());
   // The SPA `pnpm start` built (packages/web/dist), found beside this package.
   const webDir = resolve(import.meta.dirname, '../../web/dist');
-  const app = await buildServer({ config, store, archiveDir, webDir });
+  const metrics = createMetrics();
+  const app = await buildServer({ config, store, archiveDir, webDir, metrics });
   const heapWarning = heapLimitWarning(getHeapStatistics().heap_size_limit);
   if (heapWarning) app.log.warn(heapWarning);
   const background = startBackgroundWork({
     store,
     archiveDir,
+    onJobRunEnded: (job, outcome, seconds) => {
+      metrics.jobRuns.inc({ type: job.type, outcome });
+      metrics.jobSeconds.observe({ type: job.type }, seconds);
+    },
     onJobError: (error, job) => {
       app.log.error({ err: error, jobId: job?.id }, 'job failed');
     },

@@ -55,6 +55,23 @@ describe('HTTP server', () => {
     }
   });
 
+  it('serves /metrics in Prometheus format, counting requests by procedure and status', async () => {
+    const server = await app;
+    await server.inject({ method: 'GET', url: '/trpc/auth.me' });
+    await server.inject({ method: 'GET', url: '/trpc/no.such,auth.me' });
+    const response = await server.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toMatch(
+      /^audit_requests_total\{procedure="auth.me",status="401"\} [1-9]/m,
+    );
+    expect(response.body).toMatch(/^audit_requests_total\{procedure="unknown",status="\d+"\} 1$/m);
+    expect(response.body).toContain(
+      'audit_request_duration_seconds_bucket{le="0.005",procedure="auth.me"}',
+    );
+    expect(response.body).toContain('audit_process_resident_memory_bytes');
+  });
+
   it('sends security headers', async () => {
     const response = await (await app).inject({ method: 'GET', url: '/healthz' });
     expect(response.headers['x-content-type-options']).toBe('nosniff');

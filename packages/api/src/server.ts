@@ -13,6 +13,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
 import { DEFAULT_RATE_LIMIT, type Config } from './config';
+import { createMetrics, type Metrics } from './metrics';
 import { sha256Hex } from './auth/secrets';
 import { findArchive } from './data/archives';
 import { EVENTS_READ_BUDGET } from './data/event-counts';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   eventsReadBudget?: number;
   /** The built SPA (packages/web/dist), served for every path the API does not answer. */
   webDir?: string;
+  /** Counters /metrics shows; the process's job runner adds to the same (main.ts). */
+  metrics?: Metrics;
 }
 
 /** Largest request body: a batch of 1 000 events with room for their details. */
@@ -88,7 +91,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
   }
 
+  const metrics = options.metrics ?? createMetrics();
   const deps: AppDeps = {
+    metrics,
     store,
     clock: options.clock ?? (() => new Date()),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -189,6 +194,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return { ok: true, database: store.driver };
   });
 
+  app.addHook('onResponse', async (req, reply) => {
+    const seconds = reply.elapsedTime / 1000;
+    for (const procedure of procedureLabels(req)) {
+      metrics.requests.inc({ procedure, status: String(reply.statusCode) });
+      metrics.requestSeconds.observe({ procedure }, seconds);
+    }
+  });
+
+  // For Prometheus to scrape: counts and timings, nothing of any event's content.
+  app.get('/metrics', async (_req, reply) =>
+    reply
+      .header('content-type', metrics.registry.contentType)
+      .send(await metrics.registry.metrics()),
+  );
+
   // Ready to serve: the database answers and has every migration this code expects (a load
   // balancer sends requests only then; /healthz only says the process is up).
   app.get('/readyz', async (_req, reply) => {
@@ -230,7 +250,8 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     // `/archives` itself is the app's Archives page; only `/archives/<id>/…` is the API.
-    const isApi = /^\/(trpc|healthz|readyz)(\/|$)/.test(path) || path.startsWith('/archives/');
+    const isApi =
+      /^\/(trpc|healthz|readyz|metrics)(\/|$)/.test(path) || path.startsWith('/archives/');
     // A missing file (a stale asset name) is a 404, not the app.
     const isFile = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
     if (req.method === 'GET' && !isApi && !isFile && req.headers.accept?.includes('text/html')) {
@@ -265,4 +286,21 @@ function rateLimitKey(req: FastifyRequest): string {
   const session = req.cookies[SESSION_COOKIE];
   if (session) return `session:${sha256Hex(session).slice(0, 32)}`;
   return `ip:${req.ip}`;
+}
+
+const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
+
+/**
+ * What a request is counted as: each procedure of a tRPC call (a batch names several), or
+ * the route; never a raw path, so that no client can make the label set grow.
+ */
+function procedureLabels(req: FastifyRequest): string[] {
+  const path = req.url.split('?', 1)[0] ?? '';
+  if (path.startsWith('/trpc/')) {
+    return path
+      .slice('/trpc/'.length)
+      .split(',')
+      .map((name) => (PROCEDURES.has(name) ? name : 'unknown'));
+  }
+  return [req.routeOptions.url ?? 'other'];
 }

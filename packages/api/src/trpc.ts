@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import { API_TOKEN_PREFIX } from './auth/secrets';
 import type { RequestMeta } from './data/audit-trail';
 import { DomainError } from './data/errors';
+import type { Metrics } from './metrics';
 import { rawInputProblem } from './schemas/raw-input';
 import { eventScope, type EventScope } from './data/events';
 import {
@@ -27,6 +28,8 @@ export interface AppDeps {
   sleep: (ms: number) => Promise<void>;
   /** Most events a histogram or facets request reads from the events table (EVENTS_READ_BUDGET). */
   eventsReadBudget: number;
+  /** Counters for /metrics (absent in tests that do not serve HTTP). */
+  metrics?: Metrics;
 }
 
 /** The request's cookies, so procedures can sign in and out over HTTP and in tests alike. */

@@ -2,7 +2,7 @@ import type { AuditDb, Job } from '@audit/db';
 
 import { CountCompactor } from './count-compactor';
 import { jobHandlers } from './handlers';
-import { JobRunner } from './runner';
+import { JobRunner, type JobRunnerOptions } from './runner';
 
 export interface BackgroundOptions {
   store: AuditDb;
@@ -10,6 +10,7 @@ export interface BackgroundOptions {
   /** How often the job runner looks for due jobs. */
   pollMs?: number;
   onJobError?: (error: unknown, job?: Job) => void;
+  onJobRunEnded?: JobRunnerOptions['onRunEnded'];
   onCompactionError?: (error: unknown) => void;
 }
 
@@ -23,6 +24,7 @@ export function startBackgroundWork(options: BackgroundOptions): { stop(): Promi
     handlers: jobHandlers(options.archiveDir),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.onJobError ? { onError: options.onJobError } : {}),
+    ...(options.onJobRunEnded ? { onRunEnded: options.onJobRunEnded } : {}),
   });
   const compactor = new CountCompactor({
     store: options.store,

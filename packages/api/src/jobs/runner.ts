@@ -53,6 +53,8 @@ export interface JobRunnerOptions {
   maxAttempts?: number;
   faults?: (point: string, job: Job) => void | Promise<void>;
   onError?: (error: unknown, job?: Job) => void;
+  /** A run this process finished: how it ended, and how long it took. */
+  onRunEnded?: (job: Job, outcome: 'success' | 'failure' | 'canceled', seconds: number) => void;
 }
 
 /**
@@ -190,6 +192,10 @@ export class JobRunner {
   }
 
   private async execute(claimed: Job): Promise<void> {
+    const startedAt = performance.now();
+    const ended = (outcome: 'success' | 'failure' | 'canceled') => {
+      this.options.onRunEnded?.(claimed, outcome, (performance.now() - startedAt) / 1000);
+    };
     const handler = this.options.handlers[claimed.type];
     if (!handler) throw new Error(`no handler for job type ${claimed.type}`);
     const abort = new AbortController();
@@ -243,6 +249,7 @@ export class JobRunner {
           .where(eq(jobs.id, job.id));
         await this.scheduleNext(tx, job, now);
       });
+      ended('success');
     } catch (error) {
       if (error instanceof SimulatedCrash) throw error; // the "process" is gone: write nothing
       const now = this.clock();
@@ -266,6 +273,7 @@ export class JobRunner {
           .where(eq(jobs.id, job.id));
         await this.scheduleNext(tx, job, now);
       });
+      ended(canceled ? 'canceled' : 'failure');
     }
   }
 

@@ -91,6 +91,8 @@ export const auditLogsRouter = router({
       });
       const stored = await ctx.db.transaction((tx) => insertEvents(tx, rows));
       const created = stored.filter((s) => s.created).length;
+      ctx.metrics?.eventsRecorded.inc({ outcome: 'stored' }, created);
+      ctx.metrics?.eventsRecorded.inc({ outcome: 'duplicate' }, stored.length - created);
       return { stored: created, duplicates: stored.length - created, events: stored };
     }),
 });
