@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       DATA_DIR: './.data',
       LOG_LEVEL: 'info',
+      RATE_LIMIT: 1200,
     });
   });
 

@@ -11,6 +11,11 @@ import { startBackgroundWork } from './jobs/background';
 import { ensureRetentionJob } from './jobs/retention';
 import { buildServer } from './server';
 
+/** A shutdown ends within this, whatever it waits for. */
+const SHUTDOWN_MS = 10_000;
+/** How long a shutdown waits for the job in hand before releasing its claim. */
+const JOB_WAIT_MS = 6_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const store = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
@@ -49,17 +54,40 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ reason }, 'shutting down');
+    // Whatever happens, gone within SHUTDOWN_MS: what is unfinished is resumed elsewhere.
+    const deadline = setTimeout(() => {
+      app.log.warn('shutdown deadline reached; exiting with work unfinished');
+      process.exit(1);
+    }, SHUTDOWN_MS);
     await app.close(); // stops accepting, lets in-flight requests finish
-    await background.stop(); // lets the job in hand reach its end (or its next checkpoint)
+    const finished = await Promise.race([
+      background.stop().then(() => true), // the job in hand reaches its end (or checkpoint)
+      new Promise<false>((resolve) =>
+        setTimeout(() => {
+          resolve(false);
+        }, JOB_WAIT_MS),
+      ),
+    ]);
+    if (!finished) {
+      const released = await background.releaseClaims();
+      app.log.warn({ released }, 'job still running at shutdown: its claim is released');
+    }
     await store.close();
+    clearTimeout(deadline);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // `pnpm start` may exit on a signal without passing it on: a server left behind by its
+  // parent stops too, rather than run on orphaned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('its parent process exited');
+  }, 1000).unref();
 
   await app.listen({ port: config.PORT, host: config.HOST });
 }

@@ -66,6 +66,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         : {}),
     },
     requestIdHeader: 'x-request-id',
+    // On close, idle keep-alive connections go at once; busy ones when their answer is sent.
+    forceCloseConnections: 'idle',
     bodyLimit: BODY_LIMIT,
     // tRPC batches put procedure paths in the URL.
     routerOptions: { maxParamLength: 5000 },

@@ -18,7 +18,14 @@ export interface BackgroundOptions {
  * What a server process runs beside answering requests: the job runner (exports, purges,
  * retention) and the compaction of event counts. `stop` lets both finish what they hold.
  */
-export function startBackgroundWork(options: BackgroundOptions): { stop(): Promise<void> } {
+export interface BackgroundWork {
+  /** Lets the job in hand and the compaction finish, however long that takes. */
+  stop(): Promise<void>;
+  /** For a shutdown past its deadline: this process's job claims end now (see releaseClaims). */
+  releaseClaims(): Promise<number>;
+}
+
+export function startBackgroundWork(options: BackgroundOptions): BackgroundWork {
   const runner = new JobRunner({
     store: options.store,
     handlers: jobHandlers(options.archiveDir),
@@ -36,5 +43,6 @@ export function startBackgroundWork(options: BackgroundOptions): { stop(): Promi
     async stop() {
       await Promise.all([runner.stop(), compactor.stop()]);
     },
+    releaseClaims: () => runner.releaseClaims(),
   };
 }

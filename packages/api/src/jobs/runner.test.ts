@@ -21,6 +21,47 @@ describe('recurrence', () => {
 });
 
 describe('JobRunner', () => {
+  it('releases its claim at a shutdown that cannot wait, and another runner takes the job up', async () => {
+    const app = await createTestApp();
+    try {
+      const held: { release?: () => void } = {};
+      const stuck = new Promise<void>((resolve) => {
+        held.release = resolve;
+      });
+      const handler: JobHandler = {
+        async run() {
+          await stuck;
+          return { summary: 'done', result: {} };
+        },
+      };
+      const [job] = await app.store.db
+        .insert(jobs)
+        .values({ name: 'long', type: 'test', createdBy: 'test' })
+        .returning({ id: jobs.id });
+      const leaving = new JobRunner({ store: app.store, handlers: { test: handler } });
+      const inHand = leaving.runOnce();
+      // Wait until it holds the job.
+      for (let i = 0; i < 100; i++) {
+        const [row] = await app.store.db.select().from(jobs);
+        if (row?.state === 'in_progress') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await leaving.releaseClaims()).toBe(1);
+      const next = new JobRunner({
+        store: app.store,
+        handlers: { test: { run: () => Promise.resolve({ summary: 'resumed', result: {} }) } },
+      });
+      expect(await next.recoverInterrupted()).toBe(1);
+      expect(await next.runOnce()).toBe(true);
+      const [row] = await app.store.db.select().from(jobs);
+      expect(row).toMatchObject({ id: job?.id, state: 'success', summary: 'resumed' });
+      held.release?.();
+      await inHand.catch(() => undefined);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('two runners never run the same job, and each job runs once', async () => {
     const app = await createTestApp();
     try {

@@ -112,6 +112,20 @@ export class JobRunner {
   }
 
   /**
+   * Ends this process's claims now, for a shutdown that cannot wait for the job in hand:
+   * another process takes the job up at once and resumes it from its last checkpoint, as
+   * after a crash (which every handler is built to survive). Returns how many it released.
+   */
+  async releaseClaims(): Promise<number> {
+    const released = await this.db
+      .update(jobs)
+      .set({ lockedUntil: this.clock() })
+      .where(and(eq(jobs.lockedBy, this.workerId), eq(jobs.state, 'in_progress')))
+      .returning({ id: jobs.id });
+    return released.length;
+  }
+
+  /**
    * Jobs whose claim expired: their process died mid-way. Scheduled again (their handler
    * resumes from its checkpoint), or failed once they have had maxAttempts.
    */
