@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildServer } from './server';
+import { MAX_PAGE_BYTES } from './data/events';
 import { MAX_INPUT_DEPTH } from './schemas/raw-input';
 import {
   ADMIN_PASSWORD,
@@ -135,6 +136,43 @@ describe('input limits', () => {
       }),
     );
     expect(report.message).toContain('params: must serialise to at most 65536 bytes');
+  });
+
+  it('a page of large events stops at MAX_PAGE_BYTES, and its cursors still reach every event once', async () => {
+    const big = (i: number) => ({
+      ...event,
+      userName: 'heavy',
+      occurredAt: Date.parse('2026-04-01T00:00:00Z') + i * 1000,
+      changes: { format: 'text' as const, before: 'b'.repeat(120_000), after: 'a'.repeat(120_000) },
+      affectedObjects: Array.from({ length: 24 }, (_, k) => ({
+        type: 'Device',
+        name: `d${k}`,
+        detail: 'x'.repeat(10_000),
+      })),
+      metadata: { blob: 'm'.repeat(60_000) },
+    });
+    const count = 20;
+    for (let i = 0; i < count; i += 4) {
+      await ingest.auditLogs.record({ events: [0, 1, 2, 3].map((k) => big(i + k)) });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await app.admin.auditLogs.list({
+        filter: { userName: 'heavy' },
+        limit: 2000,
+        withTotal: false,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(JSON.stringify(page.items).length).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+      seen.push(...page.items.map((e) => e.eventId));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBeGreaterThan(1);
+    expect(new Set(seen).size).toBe(count);
+    expect(seen).toHaveLength(count);
   });
 
   describe('over HTTP', () => {

@@ -202,34 +202,75 @@ function segments(field: SortField, direction: SortDirection): Segment[] {
 
 type EventRow = Event & { sortValue: string | null };
 
+/**
+ * Most bytes of events (as JSON) one page holds: a page of large events stops early, with a
+ * cursor to the rest, rather than make the server hold and send hundreds of megabytes.
+ */
+export const MAX_PAGE_BYTES = 8 * 1024 * 1024;
+/** Rows read at a time while a page fills: what a page can overshoot MAX_PAGE_BYTES by. */
+const READ_SLICE = 250;
+
+/** Where the next slice of a segment starts: just past `row`. */
+function cursorAfter(row: EventRow, sort: Sort): Cursor {
+  return {
+    field: sort.field,
+    direction: sort.direction,
+    value: sort.field === 'occurredAt' ? null : row.sortValue,
+    occurredAt: row.occurredAt.toISOString(),
+    eventId: row.eventId,
+    side: 'after',
+  };
+}
+
+/**
+ * Up to `limit` rows in sort order from the cursor, read in slices; `full` when the byte
+ * budget stopped it before `limit` (there may be more).
+ */
 async function readInOrder(
   db: Database,
   conditions: SQL[],
   sort: Sort,
   cursor: Cursor | null,
   limit: number,
-): Promise<EventRow[]> {
+): Promise<{ rows: EventRow[]; full: boolean }> {
   const { column } = SORTABLE_COLUMNS[sort.field];
   const parts = segments(sort.field, sort.direction);
   const start = cursor
     ? parts.findIndex((p) => p.nulls === (cursor.value === null && sort.field !== 'occurredAt'))
     : 0;
   const rows: EventRow[] = [];
-  for (let i = Math.max(start, 0); i < parts.length && rows.length < limit; i++) {
+  let bytes = 0;
+  let full = false;
+  for (let i = Math.max(start, 0); i < parts.length && rows.length < limit && !full; i++) {
     const part = parts[i];
     if (!part) break;
-    const bound = cursor && i === start ? part.after(cursor) : undefined;
-    const page = await db
-      .select({ ...getTableColumns(events), sortValue: sql<string | null>`${column}::text` })
-      .from(events)
-      .where(
-        whereAll([...conditions, ...(part.where ? [part.where] : []), ...(bound ? [bound] : [])]),
-      )
-      .orderBy(...part.orderBy)
-      .limit(limit - rows.length);
-    rows.push(...page);
+    let bound = cursor && i === start ? part.after(cursor) : undefined;
+    for (;;) {
+      const wanted = Math.min(READ_SLICE, limit - rows.length);
+      const slice = await db
+        .select({ ...getTableColumns(events), sortValue: sql<string | null>`${column}::text` })
+        .from(events)
+        .where(
+          whereAll([...conditions, ...(part.where ? [part.where] : []), ...(bound ? [bound] : [])]),
+        )
+        .orderBy(...part.orderBy)
+        .limit(wanted);
+      for (const row of slice) {
+        const size = JSON.stringify(row).length;
+        // At least one row, however large: a page always moves forward.
+        if (rows.length > 0 && bytes + size > MAX_PAGE_BYTES) {
+          full = true;
+          break;
+        }
+        bytes += size;
+        rows.push(row);
+      }
+      const last = slice.at(-1);
+      if (full || !last || slice.length < wanted || rows.length >= limit) break;
+      bound = part.after(cursorAfter(last, sort));
+    }
   }
-  return rows;
+  return { rows, full };
 }
 
 export interface EventPage {
@@ -266,27 +307,20 @@ async function readPage(
   cursor: Cursor | null,
 ): Promise<EventPage> {
   const cursorAt = (row: EventRow, side: Cursor['side']): string =>
-    encodeCursor({
-      field: sort.field,
-      direction: sort.direction,
-      value: sort.field === 'occurredAt' ? null : row.sortValue,
-      occurredAt: row.occurredAt.toISOString(),
-      eventId: row.eventId,
-      side,
-    });
+    encodeCursor({ ...cursorAfter(row, sort), side });
   const strip = (rows: EventRow[]): Event[] =>
     rows.map(({ sortValue: _sortValue, ...event }) => event);
 
   if (cursor?.side === 'before') {
     const reversed: Sort = { ...sort, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
-    const rows = await readInOrder(
+    const { rows, full } = await readInOrder(
       db,
       conditions,
       reversed,
       { ...cursor, direction: reversed.direction },
       limit + 1,
     );
-    const hasPrevious = rows.length > limit;
+    const hasPrevious = full || rows.length > limit;
     const items = rows.slice(0, limit).reverse();
     // Paging back to the start with fewer rows than a page: show the full first page instead.
     if (!hasPrevious && items.length < limit) return readPage(db, conditions, sort, limit, null);
@@ -299,8 +333,8 @@ async function readPage(
     };
   }
 
-  const rows = await readInOrder(db, conditions, sort, cursor, limit + 1);
-  const hasNext = rows.length > limit;
+  const { rows, full } = await readInOrder(db, conditions, sort, cursor, limit + 1);
+  const hasNext = full || rows.length > limit;
   const items = rows.slice(0, limit);
   const first = items[0];
   const last = items.at(-1);
