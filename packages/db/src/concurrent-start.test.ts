@@ -1,4 +1,5 @@
 // Several API processes on one PostgreSQL: each has its own pool, as separate processes do.
+// On PGlite (one process's own database) the same calls race within one process.
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,16 +11,20 @@ import { queryRows } from './sql';
 const url = process.env.DATABASE_URL;
 const PROCESSES = 4;
 
-// PGlite is one process's own database: there is nothing to race.
-describe.runIf(url)('several processes on one fresh PostgreSQL database', () => {
+describe('several starts at once on one fresh database', () => {
   const name = `audit_start_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   let stores: AuditDb[] = [];
 
   beforeAll(async () => {
-    const admin = postgres(url as string, { max: 1, onnotice: () => undefined });
+    if (!url) {
+      const store = await createDb({ dataDir: 'memory://' });
+      stores = Array.from({ length: PROCESSES }, () => store);
+      return;
+    }
+    const admin = postgres(url, { max: 1, onnotice: () => undefined });
     await admin.unsafe(`CREATE DATABASE "${name}"`);
     await admin.end();
-    const dbUrl = new URL(url as string);
+    const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
     stores = await Promise.all(
       Array.from({ length: PROCESSES }, () =>
@@ -28,8 +33,9 @@ describe.runIf(url)('several processes on one fresh PostgreSQL database', () => 
     );
   });
   afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    const admin = postgres(url as string, { max: 1, onnotice: () => undefined });
+    await Promise.all([...new Set(stores)].map((store) => store.close()));
+    if (!url) return;
+    const admin = postgres(url, { max: 1, onnotice: () => undefined });
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   });
