@@ -6,21 +6,21 @@ import helmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { pendingMigrations, type AuditDb } from '@audit/db';
-import { TRPCError } from '@trpc/server';
 import { MAX_TRPC_BATCH } from '@audit/db/values';
+import { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
-import { DEFAULT_RATE_LIMIT, type Config } from './config';
-import { createMetrics, type Metrics } from './metrics';
 import { sha256Hex } from './auth/secrets';
+import { DEFAULT_RATE_LIMIT, type Config } from './config';
 import { findArchive } from './data/archives';
 import { EVENTS_READ_BUDGET } from './data/event-counts';
 import { recordOwnEvent } from './data/audit-trail';
 import { actorName, tenantScopeOf, type Principal } from './data/principals';
-import { decimalIdSchema } from './schemas/values';
+import { createMetrics, type Metrics } from './metrics';
 import { appRouter, type AppRouter } from './root';
+import { decimalIdSchema } from './schemas/values';
 import {
   createContext,
   readPrincipal,
