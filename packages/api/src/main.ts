@@ -6,9 +6,9 @@ import { createDb } from '@audit/db';
 import { ensureFirstAdmin } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { heapLimitWarning } from './heap';
-import { createMetrics } from './metrics';
 import { startBackgroundWork } from './jobs/background';
 import { ensureRetentionJob } from './jobs/retention';
+import { createMetrics } from './metrics';
 import { buildServer } from './server';
 
 /** A shutdown ends within this, whatever it waits for. */

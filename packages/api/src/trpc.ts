@@ -5,8 +5,6 @@ import { ZodError } from 'zod';
 import { API_TOKEN_PREFIX } from './auth/secrets';
 import type { RequestMeta } from './data/audit-trail';
 import { DomainError } from './data/errors';
-import type { Metrics } from './metrics';
-import { rawInputProblem } from './schemas/raw-input';
 import { eventScope, type EventScope } from './data/events';
 import {
   findSessionPrincipal,
@@ -16,6 +14,8 @@ import {
   type UserPrincipal,
 } from './data/principals';
 import type { EventFilter } from './filters/schema';
+import type { Metrics } from './metrics';
+import { rawInputProblem } from './schemas/raw-input';
 
 export const SESSION_COOKIE = 'audit_session';
 
@@ -130,10 +130,11 @@ const DOMAIN_ERROR_CODES = {
 } as const satisfies Record<DomainError['kind'], TRPCError['code']>;
 
 /**
- * Every procedure starts here. A domain error from data access becomes its tRPC code with its
- * own message. Bad input surfaces as a zod error whose message is a JSON dump; this restates
- * it as `field.path: reason; …` on the error itself, so HTTP clients and in-process callers
- * read the same message.
+ * Every procedure starts here. Its raw input is checked first (schemas/raw-input.ts: no
+ * NUL, no lone surrogate, bounded depth). A domain error from data access becomes its tRPC
+ * code with its own message. Bad input surfaces as a zod error whose message is a JSON dump;
+ * this restates it as `field.path: reason; …` on the error itself, so HTTP clients and
+ * in-process callers read the same message.
  */
 export const publicProcedure = t.procedure
   .use(async ({ getRawInput, next }) => {
