@@ -395,7 +395,6 @@ export const SORTABLE_FIELDS = fieldsWhere<SortableField>((d) => d.sortable);
 export const COUNTED_FIELD_NAMES = fieldsWhere<CountedField>((d) => d.facet === 'counted');
 export const FACET_FIELDS = fieldsWhere<FacetField>((d) => d.facet !== undefined);
 export const JSON_FIELDS = fieldsWhere<JsonField>((d) => d.kind === 'json');
-export const TIME_FIELDS = fieldsWhere<TimeField>((d) => d.kind === 'time');
 
 function onlyOne<F extends EventField>(fields: F[], what: string): F {
   const [field, extra] = fields;

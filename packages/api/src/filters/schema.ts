@@ -1,9 +1,9 @@
 import {
-  EVENT_FIELDS,
+  declarationOf,
   FILTER_FIELDS,
   FULL_TEXT_FIELD,
   type EnumValues,
-  declarationOf,
+  type EVENT_FIELDS,
   type FilterField,
   type FullTextField,
   type RangeField,
@@ -12,12 +12,13 @@ import { z } from 'zod';
 
 import {
   decimalIdSchema,
-  enumOf,
+  enumSchemaOf,
   instantSchema,
   ipPatternSchema,
   oneOrMany,
   patternSchema,
   shortText,
+  type enumOf,
 } from '../schemas/values';
 
 /**
@@ -61,8 +62,7 @@ export function filterItemSchema(field: ValueFilterField): z.ZodType<string> {
     case 'uuid':
       return z.uuid();
     case 'enum':
-      if (!declared.values) throw new Error(`${field}: an enum field declares its values`);
-      return enumOf(declared.values);
+      return enumSchemaOf(field);
     case 'text':
     case 'code':
       return filterText;
@@ -113,6 +113,3 @@ export const eventFilterSchema = z
 export type EventFilterInput = z.input<typeof eventFilterSchema>;
 /** What the server works with (arrays, Dates). */
 export type EventFilter = z.output<typeof eventFilterSchema>;
-
-/** The status schema, for inputs that take statuses outside a filter. */
-export const eventStatusSchema = enumOf(EVENT_FIELDS.status.values);

@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { isoDate } from './dates';
 import {
   decimalIdOrNumberSchema,
-  enumOf,
+  type enumOf,
+  enumSchemaOf,
   instantSchema,
   ipSchema,
   jsonSized,
@@ -109,11 +110,6 @@ function limit(field: EventField, declared: FieldDeclaration): number {
   return declared.max;
 }
 
-function enumValues(field: EventField, declared: FieldDeclaration) {
-  if (!declared.values) throw new Error(`${field}: an enum field declares its values`);
-  return declared.values;
-}
-
 function inputValue(field: EventField): z.ZodType {
   const declared = declarationOf(field);
   switch (declared.kind) {
@@ -134,7 +130,7 @@ function inputValue(field: EventField): z.ZodType {
     case 'ip':
       return ipSchema;
     case 'enum':
-      return enumOf(enumValues(field, declared));
+      return enumSchemaOf(field);
     case 'json':
       return JSON_SCHEMAS[field as JsonField].input;
   }
@@ -146,7 +142,7 @@ function outputValue(field: EventField): z.ZodType {
     case 'time':
       return isoDate;
     case 'enum':
-      return enumOf(enumValues(field, declared));
+      return enumSchemaOf(field);
     case 'json':
       return JSON_SCHEMAS[field as JsonField].output;
     default:
@@ -160,7 +156,7 @@ function outputValue(field: EventField): z.ZodType {
 type Nullable<K extends EventField> = null extends Event[K] ? true : false;
 
 /** Fields a caller may send: all but those only the server sets. */
-export type AcceptedField = Exclude<EventField, FieldsWhere<'source', 'server'>>;
+type AcceptedField = Exclude<EventField, FieldsWhere<'source', 'server'>>;
 
 type InputShape = {
   [K in AcceptedField]: Fields[K]['source'] extends 'required'

@@ -1,3 +1,4 @@
+import { declarationOf, type EventField } from '@audit/db/fields';
 import { z } from 'zod';
 
 /** Schemas of single values that inputs and filters share. */
@@ -71,6 +72,13 @@ export function shortText(max: number) {
 /** One of `values`: the schema of a declared enum field. */
 export function enumOf<const V extends readonly [string, ...string[]]>(values: V) {
   return z.enum(values);
+}
+
+/** The schema of an enum field's values (inputs, outputs and filters all take it). */
+export function enumSchemaOf(field: EventField) {
+  const { values } = declarationOf(field);
+  if (!values) throw new Error(`${field}: an enum field declares its values`);
+  return enumOf(values);
 }
 
 /** Exact, or a prefix when it ends with `*` (`tenant.*`). */
