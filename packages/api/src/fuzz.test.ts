@@ -1,19 +1,13 @@
 // Whatever a client sends, the server answers 2xx, or 4xx with a message: never 5xx, never a
 // crash. Generated inputs go to every procedure over HTTP, on PGlite or PostgreSQL.
-import type { inferRouterInputs } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { appRouter, type AppRouter } from './root';
+import { appRouter } from './root';
 import { buildServer } from './server';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from './testing/harness';
-
-type RouterInputs = inferRouterInputs<AppRouter>;
-type Namespace = Extract<keyof RouterInputs, string>;
-type ProcedurePath = {
-  [R in Namespace]: `${R}.${Extract<keyof RouterInputs[R], string>}`;
-}[Namespace];
+import type { ProcedurePath } from './testing/procedures';
 
 type Credential = 'admin' | 'token' | 'none';
 

@@ -1,4 +1,5 @@
 // Regression tests for inputs that made the server answer 500 (or accept what it should not).
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildServer } from './server';
@@ -176,31 +177,36 @@ describe('input limits', () => {
   });
 
   describe('over HTTP', () => {
-    it('regression: "Bearer <token> junk" is refused, not read as the token', async () => {
+    /** Runs `use` against a server over the test app's store, closed afterwards. */
+    async function withServer(use: (http: FastifyInstance) => Promise<void>, rateLimit?: number) {
       const http = await buildServer({
-        config: { LOG_LEVEL: 'silent' },
+        config: {
+          LOG_LEVEL: 'silent',
+          ...(rateLimit === undefined ? {} : { RATE_LIMIT: rateLimit }),
+        },
         store: app.store,
         archiveDir: app.archiveDir,
       });
       try {
+        await use(http);
+      } finally {
+        await http.close();
+      }
+    }
+
+    it('regression: "Bearer <token> junk" is refused, not read as the token', async () => {
+      await withServer(async (http) => {
         const call = (authorization: string) =>
           http.inject({ method: 'GET', url: '/trpc/auth.me', headers: { authorization } });
         expect((await call(`Bearer ${secret}`)).statusCode).toBe(200);
         const junk = await call(`Bearer ${secret} junk`);
         expect(junk.statusCode).toBe(401);
         expect(junk.body).toContain('Authorization must be');
-      } finally {
-        await http.close();
-      }
+      });
     });
 
     it('a cookie-authenticated mutation from another origin is refused; from its own, it runs', async () => {
-      const http = await buildServer({
-        config: { LOG_LEVEL: 'silent' },
-        store: app.store,
-        archiveDir: app.archiveDir,
-      });
-      try {
+      await withServer(async (http) => {
         const login = await http.inject({
           method: 'POST',
           url: '/trpc/auth.login',
@@ -220,18 +226,11 @@ describe('input limits', () => {
         expect(foreign.statusCode).toBe(403);
         expect(foreign.body).toContain('Origin https://evil.example may not act');
         expect((await create('https://audit.example')).statusCode).toBe(200);
-      } finally {
-        await http.close();
-      }
+      });
     });
 
     it('a caller past the rate limit gets 429 with Retry-After; another caller and the SPA do not', async () => {
-      const http = await buildServer({
-        config: { LOG_LEVEL: 'silent', RATE_LIMIT: 5 },
-        store: app.store,
-        archiveDir: app.archiveDir,
-      });
-      try {
+      await withServer(async (http) => {
         const me = (authorization: string) =>
           http.inject({ method: 'GET', url: '/trpc/auth.me', headers: { authorization } });
         for (let i = 0; i < 5; i++) expect((await me(`Bearer ${secret}`)).statusCode).toBe(200);
@@ -242,18 +241,11 @@ describe('input limits', () => {
         const other = await app.token(['read']);
         expect((await me(`Bearer ${other.secret}`)).statusCode).toBe(200);
         expect((await http.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-      } finally {
-        await http.close();
-      }
+      }, 5);
     });
 
     it('/metrics counts the events recorded, stored and duplicate', async () => {
-      const http = await buildServer({
-        config: { LOG_LEVEL: 'silent' },
-        store: app.store,
-        archiveDir: app.archiveDir,
-      });
-      try {
+      await withServer(async (http) => {
         const events = [
           { ...event, eventId: crypto.randomUUID(), occurredAt: '2026-02-01T00:00:00Z' },
           { ...event, eventId: crypto.randomUUID(), occurredAt: '2026-02-01T00:00:00Z' },
@@ -270,18 +262,11 @@ describe('input limits', () => {
         const metrics = (await http.inject({ method: 'GET', url: '/metrics' })).body;
         expect(metrics).toMatch(/^audit_events_recorded_total\{outcome="stored"\} 2$/m);
         expect(metrics).toMatch(/^audit_events_recorded_total\{outcome="duplicate"\} 2$/m);
-      } finally {
-        await http.close();
-      }
+      });
     });
 
     it('a request batching more calls than the limit is refused', async () => {
-      const http = await buildServer({
-        config: { LOG_LEVEL: 'silent' },
-        store: app.store,
-        archiveDir: app.archiveDir,
-      });
-      try {
+      await withServer(async (http) => {
         const paths = Array(11).fill('auth.me').join(',');
         const response = await http.inject({
           method: 'GET',
@@ -289,9 +274,7 @@ describe('input limits', () => {
           headers: { authorization: `Bearer ${secret}` },
         });
         expect(response.statusCode).toBe(400);
-      } finally {
-        await http.close();
-      }
+      });
     });
   });
 });

@@ -1,8 +1,9 @@
-import { TRPCError, type inferRouterInputs } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { appRouter, type AppRouter } from '../root';
+import { appRouter } from '../root';
 import { createTestApp, type Caller, type TestApp } from '../testing/harness';
+import type { ProcedurePath } from '../testing/procedures';
 
 const PRINCIPALS = [
   'anonymous',
@@ -28,13 +29,6 @@ const PEOPLE: readonly PrincipalName[] = ['auditor', 'admin'];
 const READERS: readonly PrincipalName[] = ['auditor', 'admin', 'readToken'];
 const INGEST: readonly PrincipalName[] = ['ingestToken'];
 const ADMINS: readonly PrincipalName[] = ['admin'];
-
-/** `auditLogs.list`, `jobs.cancel`, …: every procedure of the router, by its dotted path. */
-type RouterInputs = inferRouterInputs<AppRouter>;
-type Namespace = Extract<keyof RouterInputs, string>;
-type ProcedurePath = {
-  [R in Namespace]: `${R}.${Extract<keyof RouterInputs[R], string>}`;
-}[Namespace];
 
 /** Who may call each procedure: a procedure missing here is a compile error. */
 const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
