@@ -260,7 +260,7 @@ describe('input limits', () => {
           expect(response.statusCode).toBe(200);
         }
         const metrics = (await http.inject({ method: 'GET', url: '/metrics' })).body;
-        expect(metrics).toMatch(/^audit_events_recorded_total\{outcome="stored"\} 2$/m);
+        expect(metrics).toMatch(/^audit_events_recorded_total\{outcome="created"\} 2$/m);
         expect(metrics).toMatch(/^audit_events_recorded_total\{outcome="duplicate"\} 2$/m);
       });
     });

@@ -26,7 +26,7 @@ export function createMetrics() {
     }),
     eventsRecorded: new Counter({
       name: 'audit_events_recorded_total',
-      help: 'Events recorded through auditLogs.record: stored, or duplicates of stored ones',
+      help: 'Events sent to auditLogs.record, by outcome: created, duplicate (a retry) or conflict (an eventId reused with other content)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),

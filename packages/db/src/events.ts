@@ -6,7 +6,7 @@ import { countedColumns, insertCountDeltas } from './event-counts';
 import { ensurePartitionsFor } from './partitions';
 import { withDerivedFields } from './event-derivations';
 import { declarationOf, type EventField } from './event-fields';
-import { events, type NewEvent } from './schema';
+import { eventKeys, events, type NewEvent } from './schema';
 import { queryRows } from './sql';
 
 /** What a caller supplies for one event; the server assigns id and recordedAt. */
@@ -49,102 +49,144 @@ export function insertRow(input: EventInput): Record<string, unknown> {
   return row;
 }
 
+/** An event to store: occurredAt, when absent, is the time it is stored at. */
+export type EventToStore = Omit<EventInput, 'occurredAt'> & { occurredAt?: Date | undefined };
+
+/**
+ * What storing one event did:
+ * - `created`: stored now;
+ * - `duplicate`: its eventId was stored before with the same content (a retry): not again;
+ * - `conflict`: its eventId was stored before with other content (another time given, or
+ *   another field): not stored; the stored event is kept and its id and time reported.
+ */
+export const STORE_OUTCOMES = ['created', 'duplicate', 'conflict'] as const;
+export type StoreOutcome = (typeof STORE_OUTCOMES)[number];
+
 export interface StoredEvent {
+  /** The stored event's id and time: this input's, or the earlier one's it repeats. */
   id: string;
   eventId: string;
   tenant: string;
   occurredAt: Date;
-  /** false: an event with this (tenant, occurredAt, eventId) was already stored. */
-  created: boolean;
+  outcome: StoreOutcome;
 }
 
 /**
- * Stores a batch in one INSERT (the rows travel as one jsonb parameter, so the statement
- * is the same whatever the batch size and neither driver has to guess array types).
- * Idempotent: a row whose (occurredAt, eventId, tenant) is already stored is skipped and
- * reported with the stored id. Returns one entry per input, in input order.
+ * The columns compared to tell a retry from a conflicting reuse of an eventId: what a
+ * caller gives, but the key itself (tenant, eventId), occurredAt (compared only when given)
+ * and derived fields (computed by this version of the server, not sent).
  */
-export async function insertEvents(db: Database, inputs: EventInput[]): Promise<StoredEvent[]> {
+const CONTENT_COLUMNS = INSERT_COLUMNS.filter(([field]) => {
+  const declared = declarationOf(field);
+  return declared.derived !== true && !['tenant', 'eventId', 'occurredAt'].includes(field);
+}).map(([, column]) => column.name);
+
+/** The compared content of a row as one jsonb value (jsonb equality ignores key order). */
+function contentOf(alias: string): SQL {
+  return sql.raw(
+    `jsonb_build_object(${CONTENT_COLUMNS.map((name) => `'${name}', ${alias}."${name}"`).join(', ')})`,
+  );
+}
+
+/**
+ * Stores a batch in one statement (the rows travel as one jsonb parameter, so the statement
+ * is the same whatever the batch size and neither driver has to guess array types).
+ *
+ * Idempotent by (tenant, eventId) alone: the statement claims each key in event_keys and
+ * stores only the events whose key it got, so a retry is not stored again whatever
+ * occurredAt it carries or omits, and two sessions storing the same eventId at once store
+ * it once (the second waits for the first's key). What was not stored is then compared
+ * with the stored event: a `duplicate` or a `conflict`. Returns one entry per input, in
+ * input order. Call it in a transaction for the batch to be stored whole or not at all.
+ */
+export async function insertEvents(
+  db: Database,
+  inputs: EventToStore[],
+  now: Date = new Date(),
+): Promise<StoredEvent[]> {
   if (inputs.length === 0) return [];
   const rows = inputs.map((input) =>
-    insertRow({ ...input, eventId: input.eventId ?? crypto.randomUUID() }),
+    insertRow({
+      ...input,
+      occurredAt: input.occurredAt ?? now,
+      eventId: input.eventId?.toLowerCase() ?? crypto.randomUUID(),
+    }),
   );
-  // Each row's primary key, by which a retry finds what it stored earlier.
-  const rowKeys = rows.map((row) => ({
-    tenant: row.tenant as string,
-    occurred_at: row.occurred_at as string,
-    event_id: row.event_id as string,
-  }));
+  const keyOf = (row: Record<string, unknown>) =>
+    `${row.tenant as string}\u0000${row.event_id as string}`;
+
+  // The same key twice in one batch: the first is offered for storing, the others are
+  // compared with it afterwards like any repeat.
+  const offered = new Map<string, Record<string, unknown>>();
+  for (const row of rows) if (!offered.has(keyOf(row))) offered.set(keyOf(row), row);
 
   await ensurePartitionsFor(
     db,
-    inputs.map((input) => input.occurredAt),
+    [...offered.values()].map((row) => new Date(row.occurred_at as string)),
   );
 
   // The counts of what was actually inserted go in with it (a retry inserts and counts nothing).
-  const inserted = await queryRows<{
-    id: string;
-    event_id: string;
-    tenant: string;
-    occurred_at: string;
-  }>(
+  const inserted = await queryRows<{ id: string; event_id: string; tenant: string }>(
     db,
-    sql`WITH stored AS (
-          INSERT INTO events (${INSERT_COLUMN_LIST})
-          SELECT ${INSERT_COLUMN_LIST}
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${INSERT_RECORD_TYPE})
+    sql`WITH input AS MATERIALIZED (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify([...offered.values()])}::jsonb)
+            AS r(${INSERT_RECORD_TYPE})),
+        claimed AS (
+          INSERT INTO ${eventKeys} (tenant, event_id, occurred_at)
+          SELECT tenant, event_id, occurred_at FROM input
           ON CONFLICT DO NOTHING
+          RETURNING tenant, event_id),
+        stored AS (
+          INSERT INTO events (${INSERT_COLUMN_LIST})
+          SELECT ${INSERT_COLUMN_LIST} FROM input
+          WHERE (tenant, event_id) IN (SELECT tenant, event_id FROM claimed)
           RETURNING id, event_id, ${countedColumns()}),
         counted AS (${insertCountDeltas(sql`stored`, 1)})
-        SELECT id::text, event_id::text, tenant, ${epochMs(sql`occurred_at`)} AS occurred_at
-        FROM stored`,
+        SELECT id::text, event_id::text, tenant FROM stored`,
   );
+  const created = new Map(inserted.map((row) => [keyOf(row), row.id]));
+  const createdId = (row: Record<string, unknown>) =>
+    offered.get(keyOf(row)) === row ? created.get(keyOf(row)) : undefined;
 
-  const keyOf = (tenant: string, occurredAtMs: number, eventId: string) =>
-    `${tenant}\u0000${occurredAtMs}\u0000${eventId}`;
-  const ids = new Map(
-    inserted.map((row) => [keyOf(row.tenant, Number(row.occurred_at), row.event_id), row.id]),
-  );
-
-  // Retries of events stored earlier: report the id they were stored under.
-  const keys = rowKeys.filter(
-    (row) => !ids.has(keyOf(row.tenant, Date.parse(row.occurred_at), row.event_id)),
-  );
-  const existing = new Map<string, string>();
-  if (keys.length > 0) {
-    const found = await queryRows<{
-      id: string;
-      event_id: string;
-      tenant: string;
-      occurred_at: string;
-    }>(
+  // The rest repeat an eventId stored earlier (or earlier in this batch): find the stored
+  // event and compare. occurredAt counts only when this input gave one.
+  const repeats = rows
+    .map((row, index) => ({ ...row, n: index, given: inputs[index]?.occurredAt !== undefined }))
+    .filter((_, index) => createdId(rows[index] ?? {}) === undefined);
+  const found = new Map<number, { id: string; occurred_at: string; same: boolean }>();
+  if (repeats.length > 0) {
+    const matches = await queryRows<{ n: number; id: string; occurred_at: string; same: boolean }>(
       db,
-      sql`SELECT e.id::text, e.event_id::text, e.tenant, ${epochMs(sql`e.occurred_at`)} AS occurred_at
-          FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb)
-            AS k(tenant text, occurred_at timestamptz, event_id uuid)
+      sql`SELECT r.n, e.id::text, ${epochMs(sql`e.occurred_at`)} AS occurred_at,
+                 ${contentOf('r')} = ${contentOf('e')}
+                   AND (NOT r.given OR r.occurred_at = e.occurred_at) AS same
+          FROM jsonb_to_recordset(${JSON.stringify(repeats)}::jsonb)
+            AS r(${INSERT_RECORD_TYPE}, n int, given boolean)
+          JOIN ${eventKeys} k ON k.tenant = r.tenant AND k.event_id = r.event_id
           JOIN events e
             ON e.occurred_at = k.occurred_at AND e.event_id = k.event_id AND e.tenant = k.tenant`,
     );
-    for (const row of found) {
-      existing.set(keyOf(row.tenant, Number(row.occurred_at), row.event_id), row.id);
-    }
+    for (const match of matches) found.set(match.n, match);
   }
 
-  // Within one batch the same key may appear twice: the first is created, the second is not.
-  const claimed = new Set<string>();
-  return rowKeys.map((row, index) => {
-    const key = keyOf(row.tenant, Date.parse(row.occurred_at), row.event_id);
-    const newId = ids.get(key);
-    const created = newId !== undefined && !claimed.has(key);
-    claimed.add(key);
-    const id = newId ?? existing.get(key);
-    if (id === undefined) throw new Error(`event ${row.event_id} was neither stored nor found`);
+  return rows.map((row, index) => {
+    const base = { eventId: row.event_id as string, tenant: row.tenant as string };
+    const newId = createdId(row);
+    if (newId !== undefined) {
+      return {
+        ...base,
+        id: newId,
+        occurredAt: new Date(row.occurred_at as string),
+        outcome: 'created',
+      };
+    }
+    const match = found.get(index);
+    if (!match) throw new Error(`event ${base.eventId} was neither stored nor found`);
     return {
-      id,
-      eventId: row.event_id,
-      tenant: row.tenant,
-      occurredAt: (inputs[index] as EventInput).occurredAt,
-      created,
+      ...base,
+      id: match.id,
+      occurredAt: new Date(Number(match.occurred_at)),
+      outcome: match.same ? 'duplicate' : 'conflict',
     };
   });
 }
@@ -152,4 +194,22 @@ export async function insertEvents(db: Database, inputs: EventInput[]): Promise<
 /** Milliseconds since the epoch as text: exact, and the same from both drivers. */
 function epochMs(column: ReturnType<typeof sql>) {
   return sql`(extract(epoch FROM ${column}) * 1000)::bigint::text`;
+}
+
+/**
+ * The statement that removes the event keys of deleted events, for a purge to run beside
+ * its DELETE: `gone` is the DELETE's RETURNING, holding tenant, event_id and occurred_at.
+ * A key goes only with the very event it points at.
+ */
+export function forgetEventKeys(gone: SQL): SQL {
+  return sql`DELETE FROM ${eventKeys} k USING ${gone} g
+             WHERE k.tenant = g.tenant AND k.event_id = g.event_id AND k.occurred_at = g.occurred_at`;
+}
+
+/** Removes the keys of a month's events, before its partition is dropped (same transaction). */
+export async function forgetEventKeysOfPartition(db: Database, partition: string): Promise<void> {
+  await db.execute(
+    sql`DELETE FROM ${eventKeys} k USING ${sql.identifier(partition)} e
+        WHERE k.tenant = e.tenant AND k.event_id = e.event_id AND k.occurred_at = e.occurred_at`,
+  );
 }

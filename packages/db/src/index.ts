@@ -18,7 +18,16 @@ export {
   forgetCountsBetween,
   insertCountDeltas,
 } from './event-counts';
-export { insertEvents, type EventInput, type StoredEvent } from './events';
+export {
+  forgetEventKeys,
+  forgetEventKeysOfPartition,
+  insertEvents,
+  STORE_OUTCOMES,
+  type EventInput,
+  type EventToStore,
+  type StoredEvent,
+  type StoreOutcome,
+} from './events';
 export { MAX_EVENT_BATCH } from './values';
 export { migrationsFolder, pendingMigrations, runMigrations } from './migrate';
 export {

@@ -50,6 +50,15 @@ async function failureOf(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected the statement to fail');
 }
 
+/** How many events hold this eventId, across tenants and partitions. */
+async function copiesOf(db: Database, eventId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM events WHERE event_id = ${eventId}::uuid`,
+  );
+  return row?.n ?? -1;
+}
+
 describe('event store', () => {
   let store: AuditDb;
   beforeAll(async () => {
@@ -86,6 +95,7 @@ describe('event store', () => {
       'archives',
       'event_count_deltas',
       'event_counts',
+      'event_keys',
       'events',
       'jobs',
       'login_throttle',
@@ -161,15 +171,132 @@ describe('event store', () => {
     const eventId = '730d99ee-78f9-4301-ab2b-7871df61a6d3';
     const retry = event({ eventId, occurredAt: new Date('2013-06-05T17:54:19.265Z') });
     const first = await insertEvents(store.db, [retry, retry]);
-    const second = await insertEvents(store.db, [retry]);
-    expect(first.map((s) => s.created)).toEqual([true, false]);
-    expect(second[0]?.created).toBe(false);
+    const second = await insertEvents(store.db, [{ ...retry, eventId: eventId.toUpperCase() }]);
+    expect(first.map((s) => s.outcome)).toEqual(['created', 'duplicate']);
+    expect(second[0]?.outcome).toBe('duplicate');
     expect(second[0]?.id).toBe(first[0]?.id);
-    const [count] = await queryRows<{ n: number }>(
-      store.db,
-      sql`SELECT count(*)::int AS n FROM events WHERE event_id = ${eventId}::uuid`,
+    expect(await copiesOf(store.db, eventId)).toBe(1);
+  });
+
+  it('regression: a retry without occurredAt was stored again, at the time of the retry', async () => {
+    const eventId = '5a3c1f0e-2b7d-4e61-9c0a-7d1e2f3a4b5c';
+    const { occurredAt: _time, ...untimed } = event({ eventId, userName: 'untimed' });
+    const first = await insertEvents(store.db, [untimed], new Date('2026-11-30T23:59:59.900Z'));
+    // A month later (another partition) the same eventId comes again, still without a time.
+    const retry = await insertEvents(store.db, [untimed], new Date('2026-12-01T00:00:01.000Z'));
+    expect(first[0]?.outcome).toBe('created');
+    expect(retry[0]).toMatchObject({
+      outcome: 'duplicate',
+      id: first[0]?.id,
+      occurredAt: new Date('2026-11-30T23:59:59.900Z'),
+    });
+    expect(await copiesOf(store.db, eventId)).toBe(1);
+  });
+
+  it('reports, and does not store, an eventId reused with another time or other content', async () => {
+    const eventId = '0f6c2a8e-9d4b-4c3a-8e7f-1a2b3c4d5e6f';
+    const original = event({ eventId, occurredAt: new Date('2019-02-03T04:05:06.007Z') });
+    const [stored] = await insertEvents(store.db, [original]);
+    const answers = await insertEvents(store.db, [
+      { ...original, occurredAt: new Date('2019-07-03T04:05:06.007Z') },
+      { ...original, userName: 'someone-else' },
+      { ...original, metadata: { extra: 1 } },
+      original,
+    ]);
+    expect(answers.map((a) => a.outcome)).toEqual([
+      'conflict',
+      'conflict',
+      'conflict',
+      'duplicate',
+    ]);
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ id: stored?.id, occurredAt: original.occurredAt });
+    }
+    expect(await copiesOf(store.db, eventId)).toBe(1);
+  });
+
+  it('stores one of two sessions recording the same eventId at two times at once', async () => {
+    const eventId = '9e8d7c6b-5a49-4382-9170-a1b2c3d4e5f6';
+    let firstInserted!: () => void;
+    const inserted = new Promise<void>((resolve) => (firstInserted = resolve));
+    const first = store.db.transaction(async (tx) => {
+      const answer = await insertEvents(tx, [
+        event({ eventId, occurredAt: new Date('2024-01-31T23:59:59.999Z') }),
+      ]);
+      firstInserted();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return answer;
+    });
+    await inserted;
+    // The second waits for the first's key, then finds it taken.
+    const second = store.db.transaction((tx) =>
+      insertEvents(tx, [event({ eventId, occurredAt: new Date('2024-02-01T00:00:00.000Z') })]),
     );
-    expect(count?.n).toBe(1);
+    const [a, b] = await Promise.all([first, second]);
+    expect([a[0]?.outcome, b[0]?.outcome]).toEqual(['created', 'conflict']);
+    expect(await copiesOf(store.db, eventId)).toBe(1);
+  });
+
+  it('migration 0009 gives each stored eventId its key, the earliest copy holding it', async () => {
+    // Before it, a retry at another time was a second row: such copies stay, keyed once.
+    const scratch = await createTestDb();
+    try {
+      const migration = readMigrationFiles({ migrationsFolder }).find((m) =>
+        m.sql.some((statement) => statement.includes('CREATE TABLE "event_keys"')),
+      );
+      if (!migration) throw new Error('no migration creates event_keys');
+      await scratch.db.execute(sql`DROP TABLE event_keys`);
+      await scratch.db.execute(
+        sql`SELECT audit_ensure_event_partitions('2026-10-01', '2026-11-01')`,
+      );
+      const eventId = '11111111-2222-4333-8444-555555555555';
+      await scratch.db.execute(
+        sql`INSERT INTO events (event_id, tenant, occurred_at, user_name, task_name, status)
+            VALUES (${eventId}, 'default', '2026-11-30T10:00:00Z', 'u', 'Login', 'success'),
+                   (${eventId}, 'default', '2026-10-30T10:00:00Z', 'u', 'Login', 'success'),
+                   (${eventId}, 'other', '2026-11-02T10:00:00Z', 'u', 'Login', 'success'),
+                   (gen_random_uuid(), 'default', '2026-11-02T10:00:00Z', 'u', 'Login', 'success')`,
+      );
+      for (const statement of migration.sql) await scratch.db.execute(sql.raw(statement));
+      const keys = await queryRows<{ tenant: string; occurred_at: string }>(
+        scratch.db,
+        sql`SELECT tenant, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS occurred_at
+            FROM event_keys WHERE event_id = ${eventId}::uuid ORDER BY tenant`,
+      );
+      expect(keys).toEqual([
+        { tenant: 'default', occurred_at: '2026-10-30' },
+        { tenant: 'other', occurred_at: '2026-11-02' },
+      ]);
+      const [all] = await queryRows<{ n: number }>(
+        scratch.db,
+        sql`SELECT count(*)::int AS n FROM event_keys`,
+      );
+      expect(all?.n).toBe(3);
+      // And the copies are recognised: a retry is reported as the first one.
+      const [retry] = await insertEvents(scratch.db, [
+        event({ eventId, userName: 'u', occurredAt: new Date('2026-10-30T10:00:00Z') }),
+      ]);
+      expect(retry?.outcome).toBe('duplicate');
+    } finally {
+      await scratch.close();
+    }
+  });
+
+  it('refuses to update or delete event keys outside a purge', async () => {
+    expect(await failureOf(store.db.execute(sql`DELETE FROM event_keys`))).toMatch(
+      /append-only: DELETE/,
+    );
+    expect(
+      await failureOf(store.db.execute(sql`UPDATE event_keys SET occurred_at = now()`)),
+    ).toMatch(/append-only: UPDATE/);
+  });
+
+  it('keeps eventIds apart by tenant', async () => {
+    const eventId = '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a';
+    const [a] = await insertEvents(store.db, [event({ eventId, tenant: 'tenant-a' })]);
+    const [b] = await insertEvents(store.db, [event({ eventId, tenant: 'tenant-b' })]);
+    expect([a?.outcome, b?.outcome]).toEqual(['created', 'created']);
+    expect(await copiesOf(store.db, eventId)).toBe(2);
   });
 
   it('round-trips every field', async () => {

@@ -92,6 +92,8 @@ export interface ExportResult {
 export interface RecordOutcome {
   stored: number;
   duplicates: number;
+  /** Not stored: their eventId was stored before with other content (see RecorderStats). */
+  conflicts: number;
   /** The eventId and occurredAt each event was sent with, in order. */
   events: { eventId: string; occurredAt: string | number }[];
 }
@@ -249,12 +251,13 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
         : [input as EventToRecord];
       const now = new Date();
       const prepared = list.map((event) => prepareEvent(event, now));
-      const totals = { stored: 0, duplicates: 0 };
+      const totals = { stored: 0, duplicates: 0, conflicts: 0 };
       const failures: (RecordRejectedError | RecordDeliveryError)[] = [];
       for (let start = 0; start < prepared.length; start += MAX_BATCH) {
         const outcome = await deliver(send, prepared.slice(start, start + MAX_BATCH), policy);
         totals.stored += outcome.stored;
         totals.duplicates += outcome.duplicates;
+        totals.conflicts += outcome.conflicts;
         failures.push(...outcome.failures);
       }
       if (failures.length === 1 && failures[0]) throw failures[0];

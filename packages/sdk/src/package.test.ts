@@ -285,7 +285,15 @@ describe('the packed @audit/sdk', () => {
         unknown
       >;
       expect(report).toEqual({
-        stats: { stored: 250, duplicates: 0, rejected: 0, undelivered: 0, retries: 0, batches: 3 },
+        stats: {
+          stored: 250,
+          duplicates: 0,
+          conflicts: 0,
+          rejected: 0,
+          undelivered: 0,
+          retries: 0,
+          batches: 3,
+        },
         directStored: 1,
         listed: 10,
         total: 25,

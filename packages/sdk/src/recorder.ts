@@ -47,6 +47,7 @@ export type SendBatch = (events: PreparedEvent[]) => Promise<RecordResult>;
 export interface DeliveryOutcome {
   stored: number;
   duplicates: number;
+  conflicts: number;
   retries: number;
   failures: (RecordRejectedError | RecordDeliveryError)[];
 }
@@ -92,7 +93,13 @@ export async function deliver(
   events: PreparedEvent[],
   policy: RetryPolicy,
 ): Promise<DeliveryOutcome> {
-  const outcome: DeliveryOutcome = { stored: 0, duplicates: 0, retries: 0, failures: [] };
+  const outcome: DeliveryOutcome = {
+    stored: 0,
+    duplicates: 0,
+    conflicts: 0,
+    retries: 0,
+    failures: [],
+  };
   const work: PreparedEvent[][] = [events];
   for (let next = work.shift(); next; next = work.shift()) {
     let batch: PreparedEvent[] = next;
@@ -103,6 +110,7 @@ export async function deliver(
         const result = await send(batch);
         outcome.stored += result.stored;
         outcome.duplicates += result.duplicates;
+        outcome.conflicts += result.conflicts;
         break;
       } catch (caught) {
         error = caught;
@@ -192,6 +200,12 @@ export interface RecorderStats {
   stored: number;
   /** Acknowledged as stored already (a retry of a batch whose answer was lost). */
   duplicates: number;
+  /**
+   * Not stored: their eventId was stored before with other content (another occurredAt or
+   * another field). The event stored first is kept. Only events given an eventId by the
+   * caller can be conflicts: one that reuses them.
+   */
+  conflicts: number;
   /** Refused by the API (invalid, or not allowed): see the errors. */
   rejected: number;
   /** Not acknowledged after every retry: see the errors. */
@@ -240,6 +254,7 @@ class BufferedRecorder implements Recorder {
   private readonly counts: RecorderStats = {
     stored: 0,
     duplicates: 0,
+    conflicts: 0,
     rejected: 0,
     undelivered: 0,
     retries: 0,
@@ -338,6 +353,7 @@ class BufferedRecorder implements Recorder {
         outcome = {
           stored: 0,
           duplicates: 0,
+          conflicts: 0,
           retries: 0,
           failures: [
             new RecordDeliveryError(`audit events not sent: ${messageOf(error)}`, batch, 1, {
@@ -351,6 +367,7 @@ class BufferedRecorder implements Recorder {
       }
       this.counts.stored += outcome.stored;
       this.counts.duplicates += outcome.duplicates;
+      this.counts.conflicts += outcome.conflicts;
       this.counts.retries += outcome.retries;
       if (outcome.failures.length === 0) this.counts.batches++;
       for (const failure of outcome.failures) {

@@ -138,12 +138,19 @@ describe('auditLogs.record', () => {
     >();
   });
 
-  it('answers how many were new and how many were retries', () => {
+  it('answers how many were new, how many were retries, and how many reused an eventId', () => {
     type Output = Awaited<ReturnType<Trpc['auditLogs']['record']['mutate']>>;
     expectTypeOf<Output>().toEqualTypeOf<{
       stored: number;
       duplicates: number;
-      events: { id: string; eventId: string; occurredAt: string; created: boolean }[];
+      conflicts: number;
+      events: {
+        id: string;
+        eventId: string;
+        occurredAt: string;
+        outcome: 'created' | 'duplicate' | 'conflict';
+        created: boolean;
+      }[];
     }>();
   });
 

@@ -6,6 +6,8 @@ import {
   countedColumns,
   events,
   forgetCountsBetween,
+  forgetEventKeys,
+  forgetEventKeysOfPartition,
   insertCountDeltas,
   jobs,
   listEventPartitions,
@@ -276,6 +278,8 @@ async function dropWholeMonths(
       );
       const n = row?.n ?? 0;
       if (archived && n !== expected) return false;
+      await allowDelete(tx);
+      await forgetEventKeysOfPartition(tx, partition.name);
       await tx.execute(sql`DROP TABLE ${sql.identifier(partition.name)}`);
       await forgetCountsBetween(tx, partition.from, partition.to);
       checkpoint.droppedPartitions.push(partition.name);
@@ -329,8 +333,9 @@ async function deleteArchivedRows(
               DELETE FROM ${events} e
               USING jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, occurred_at timestamptz)
               WHERE e.occurred_at = k.occurred_at AND e.id = k.id
-              RETURNING ${countedColumns('e')}),
-            counted AS (${insertCountDeltas(sql`gone`, -1)})
+              RETURNING e.event_id, ${countedColumns('e')}),
+            counted AS (${insertCountDeltas(sql`gone`, -1)}),
+            keys_gone AS (${forgetEventKeys(sql`gone`)})
             SELECT count(*)::int AS n FROM gone`,
       );
       checkpoint.deleted += row?.n ?? 0;
@@ -362,8 +367,9 @@ async function deleteMatchingRows(
             gone AS (
               DELETE FROM ${events} e USING victims v
               WHERE e.occurred_at = v.occurred_at AND e.id = v.id
-              RETURNING ${countedColumns('e')}),
-            counted AS (${insertCountDeltas(sql`gone`, -1)})
+              RETURNING e.event_id, ${countedColumns('e')}),
+            counted AS (${insertCountDeltas(sql`gone`, -1)}),
+            keys_gone AS (${forgetEventKeys(sql`gone`)})
             SELECT count(*)::int AS n FROM gone`,
       );
       checkpoint.deleted += row?.n ?? 0;

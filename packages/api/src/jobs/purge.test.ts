@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { readArchivedKeys } from '../archive/archive';
 import { expectCountsMatchEvents } from '../testing/counts';
+import { expectEventKeysMatchEvents } from '../testing/event-keys';
 import { createTestApp, type Caller, type TestApp } from '../testing/harness';
 import { SimulatedCrash } from './runner';
 
@@ -110,6 +111,7 @@ describe('purge', () => {
       jobId: job.id,
     });
     await expectCountsMatchEvents(app);
+    await expectEventKeysMatchEvents(app);
   });
 
   it('with archive: archives exactly the rows it deletes, verified, before deleting', async () => {
@@ -140,6 +142,7 @@ describe('purge', () => {
     });
     expect(trail.items[0]?.description).toContain(`archived in ${archive.fileName}`);
     await expectCountsMatchEvents(app);
+    await expectEventKeysMatchEvents(app);
   });
 
   it('archived purge of whole months drops them without reading the archive back', async () => {
@@ -166,6 +169,7 @@ describe('purge', () => {
       [...before.keys()].filter((id) => !gone.some(([goneId]) => goneId === id)).sort(),
     );
     await expectCountsMatchEvents(app);
+    await expectEventKeysMatchEvents(app);
   });
 
   it('with a filter: only matching rows go, by batches, and no partition is dropped', async () => {
@@ -187,6 +191,7 @@ describe('purge', () => {
       'events_p202501',
     );
     await expectCountsMatchEvents(app);
+    await expectEventKeysMatchEvents(app);
   });
 
   it('keeps an old-timestamped event recorded while the purge runs', async () => {
@@ -220,6 +225,7 @@ describe('purge', () => {
       'events_p202501',
     );
     await expectCountsMatchEvents(app);
+    await expectEventKeysMatchEvents(app);
   });
 
   it.each([
@@ -247,6 +253,7 @@ describe('purge', () => {
       const stored = await storedIds(app);
       // And the counts say what is left, not what was there.
       await expectCountsMatchEvents(app);
+      await expectEventKeysMatchEvents(app);
       const gone = [...before.keys()].filter((id) => !stored.has(id));
       const archives = (await app.admin.exports.list({ kind: 'purge' })).items;
       if (gone.length > 0) {
@@ -278,6 +285,7 @@ describe('purge', () => {
       });
       expect(trail.total).toBe(1);
       await expectCountsMatchEvents(app);
+      await expectEventKeysMatchEvents(app);
     },
   );
 
@@ -309,6 +317,7 @@ describe('purge', () => {
     expect(done.summary).toBe('Canceled after removing 5,000 events; the rest are intact');
     expect((await app.admin.auditLogs.list({ filter: { userName: 'bulk' } })).total).toBe(7000);
     await expectCountsMatchEvents(app);
+    await expectEventKeysMatchEvents(app);
   });
 
   it('refuses a bad search box and a non-admin', async () => {

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { expectCountsMatchEvents } from '../testing/counts';
+import { expectEventKeysMatchEvents } from '../testing/event-keys';
 import { ADMIN_PASSWORD, createTestApp, type Caller, type TestApp } from '../testing/harness';
 
 const DAY = 86_400_000;
@@ -85,6 +86,7 @@ describe('retention', () => {
     const listed = await admin.jobs.list({ type: 'retention' });
     expect(listed.items.map((j) => j.state)).toEqual(['scheduled', 'success']);
     await expectCountsMatchEvents(app, admin);
+    await expectEventKeysMatchEvents(app);
   });
 
   it('archives first when the setting says so', async () => {
@@ -99,6 +101,7 @@ describe('retention', () => {
     );
     expect(archive).toMatchObject({ rowCount: 1, kind: 'purge' });
     await expectCountsMatchEvents(app, admin);
+    await expectEventKeysMatchEvents(app);
   });
 
   it('a run left in progress by a dead process is resumed, then failed after three tries', async () => {

@@ -233,6 +233,47 @@ describe('auditLogs.record', () => {
     expect(listed.total).toBe(1);
   });
 
+  it('regression: 1 000 events re-posted with the same eventIds and no occurredAt were stored twice', async () => {
+    const { occurredAt: _given, ...untimed } = base;
+    const events = Array.from({ length: 1000 }, (_, i) => ({
+      ...untimed,
+      userName: `untimed-${i % 7}`,
+      eventId: crypto.randomUUID(),
+    }));
+    app.setNow(new Date('2026-11-30T23:59:59.000Z'));
+    const first = await ingest.auditLogs.record({ events });
+    app.setNow(new Date('2027-01-10T08:00:00.000Z')); // the retry's time: another partition
+    const retry = await ingest.auditLogs.record({ events });
+    app.setNow(undefined);
+    expect(first).toMatchObject({ stored: 1000, duplicates: 0, conflicts: 0 });
+    expect(retry).toMatchObject({ stored: 0, duplicates: 1000, conflicts: 0 });
+    expect(retry.events.map((e) => [e.id, e.occurredAt])).toEqual(
+      first.events.map((e) => [e.id, e.occurredAt]),
+    );
+    const listed = await app.admin.auditLogs.list({
+      filter: { eventId: events.slice(0, 50).map((e) => e.eventId) },
+      limit: 100,
+    });
+    expect(listed.total).toBe(50);
+  });
+
+  it('reports an eventId reused with another time or other content as a conflict, keeping the first', async () => {
+    const event = { ...base, eventId: '6a1d2c3b-4e5f-4061-8a7b-9c0d1e2f3a4b' };
+    const first = await ingest.auditLogs.record({ events: [event] });
+    const reused = await ingest.auditLogs.record({
+      events: [
+        { ...event, occurredAt: '2026-03-01T10:00:00.001Z' },
+        { ...event, status: 'failure' },
+        event,
+      ],
+    });
+    expect(reused).toMatchObject({ stored: 0, duplicates: 1, conflicts: 2 });
+    expect(reused.events.map((e) => e.outcome)).toEqual(['conflict', 'conflict', 'duplicate']);
+    expect(new Set(reused.events.map((e) => e.id))).toEqual(new Set([first.events[0]?.id]));
+    const [stored] = (await app.admin.auditLogs.list({ filter: { eventId: event.eventId } })).items;
+    expect(stored).toMatchObject({ status: 'success', occurredAt: event.occurredAt });
+  });
+
   it('refuses a batch of 1 001 with a clear message, storing nothing', async () => {
     const events = Array.from({ length: 1001 }, (_, i) => ({ ...base, userName: `bulk-${i}` }));
     await expect(ingest.auditLogs.record({ events })).rejects.toMatchObject({

@@ -1,4 +1,4 @@
-import { insertEvents } from '@audit/db';
+import { insertEvents, type StoreOutcome } from '@audit/db';
 import { TRPCError } from '@trpc/server';
 
 import { eventFacets, eventHistogram, FACET_FIELDS } from '../data/event-counts';
@@ -85,14 +85,23 @@ export const auditLogsRouter = router({
         return {
           ...event,
           tenant: token.tenant,
-          occurredAt: event.occurredAt ?? now,
           systemId: event.systemId ?? token.systemId,
         };
       });
-      const stored = await ctx.db.transaction((tx) => insertEvents(tx, rows));
-      const created = stored.filter((s) => s.created).length;
-      ctx.metrics?.eventsRecorded.inc({ outcome: 'stored' }, created);
-      ctx.metrics?.eventsRecorded.inc({ outcome: 'duplicate' }, stored.length - created);
-      return { stored: created, duplicates: stored.length - created, events: stored };
+      const stored = await ctx.db.transaction((tx) => insertEvents(tx, rows, now));
+      const counts = { created: 0, duplicate: 0, conflict: 0 } satisfies Record<
+        StoreOutcome,
+        number
+      >;
+      for (const event of stored) counts[event.outcome] += 1;
+      for (const [outcome, n] of Object.entries(counts)) {
+        ctx.metrics?.eventsRecorded.inc({ outcome }, n);
+      }
+      return {
+        stored: counts.created,
+        duplicates: counts.duplicate,
+        conflicts: counts.conflict,
+        events: stored.map((event) => ({ ...event, created: event.outcome === 'created' })),
+      };
     }),
 });

@@ -1,4 +1,4 @@
-import { EVENT_STATUSES, JOB_STATES, MAX_EVENT_BATCH } from '@audit/db';
+import { EVENT_STATUSES, JOB_STATES, MAX_EVENT_BATCH, STORE_OUTCOMES } from '@audit/db';
 import { z } from 'zod';
 
 import { FACET_FIELDS } from '../data/event-counts';
@@ -28,13 +28,21 @@ export const recordInputSchema = z
 export const recordOutput = z.object({
   /** Newly stored. */
   stored: z.number(),
-  /** Already stored earlier (a retry): not stored again. */
+  /** Their eventId was stored earlier with the same content (a retry): not stored again. */
   duplicates: z.number(),
+  /**
+   * Their eventId was stored earlier with other content (another occurredAt given, or
+   * another field): not stored; the event stored first stays. A caller reusing eventIds.
+   */
+  conflicts: z.number(),
   events: z.array(
     z.object({
+      /** The stored event's id and occurredAt: this one's, or the earlier one's. */
       id: z.string(),
       eventId: z.string(),
       occurredAt: isoDate,
+      outcome: z.enum(STORE_OUTCOMES),
+      /** outcome === 'created' (kept for clients of the first API version). */
       created: z.boolean(),
     }),
   ),

@@ -2,6 +2,7 @@ export * from './api-tokens';
 export * from './archives';
 export * from './event-count-deltas';
 export * from './event-counts';
+export * from './event-keys';
 export * from './events';
 export * from './jobs';
 export * from './login-throttle';

@@ -252,8 +252,12 @@ async function startMonth(db: Database, conn: postgres.ReservedSql, at: Date): P
           `CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${name}
              FOR EACH STATEMENT EXECUTE FUNCTION audit_events_guard()`,
         );
-        // The month's counts, in the transaction that makes its events visible.
+        // The month's counts and event keys, in the transaction that makes its events visible.
         await tx.unsafe(new PgDialect().sqlToQuery(countEventsOfTableSql(name)).sql);
+        await tx.unsafe(
+          `INSERT INTO event_keys (tenant, event_id, occurred_at)
+             SELECT tenant, event_id, occurred_at FROM ${name} ON CONFLICT DO NOTHING`,
+        );
       });
       return true;
     },
