@@ -242,6 +242,40 @@ describe('@audit/sdk against a live server', () => {
     expect(await stored('sdk.giveup')).toHaveLength(30);
   });
 
+  it('recorder: keeps `concurrency` calls in flight, never more, and stores each event once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const client = createAuditClient({
+      url: live.url,
+      token,
+      fetch: async (input, init) => {
+        most = Math.max(most, ++inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return await fetch(input, init);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    const recorder = client.recorder({ maxBatch: 50, concurrency: 3, flushIntervalMs: 5 });
+    recorder.recordMany(
+      Array.from({ length: 400 }, (_, i) => ({
+        userName: 'lanes',
+        taskName: 'sdk.lanes',
+        status: 'success' as const,
+        metadata: { i },
+      })),
+    );
+    await expect(recorder.close()).resolves.toMatchObject({ stored: 400, batches: 8 });
+    expect(most).toBe(3);
+    const all = await stored('sdk.lanes');
+    expect(all.map((e) => e.metadata.i).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 400 }, (_, i) => i),
+    );
+    expect(() => client.recorder({ concurrency: 9 })).toThrow(/concurrency must be .* 1 to 8/);
+  });
+
   it('splits a batch that a proxy finds too large', async () => {
     proxy.maxBodyBytes = 40_000;
     try {

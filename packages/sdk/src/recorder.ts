@@ -176,6 +176,9 @@ export async function deliver(
   return outcome;
 }
 
+/** Calls one recorder keeps in flight at most: enough to overlap parsing and storing. */
+const MAX_CONCURRENCY = 8;
+
 /** Options of `client.recorder()`. */
 export interface RecorderOptions {
   /** Events per call, 1–1000 (default 500). A full batch is sent at once. */
@@ -184,6 +187,12 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   /** Events waiting or in flight at most (default 10 000); past it `record()` throws. */
   maxQueue?: number;
+  /**
+   * Calls in flight at once, 1–8 (default 2): the server parses one batch while the database
+   * stores another. Batches may then be stored out of order, which an audit log sorts by
+   * occurredAt anyway.
+   */
+  concurrency?: number;
   /** Backoff for network failures, 5xx and 429. */
   retry?: RetryOptions;
   /**
@@ -248,7 +257,8 @@ class BufferedRecorder implements Recorder {
   /** Partial batches are sent until `taken` reaches this (set by flush and the timer). */
   private drainUntil = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private sending: Promise<void> | undefined;
+  /** The sending loops running, at most `concurrency`. */
+  private readonly sending = new Set<Promise<void>>();
   private closed = false;
   private failures: (RecordRejectedError | RecordDeliveryError)[] = [];
   private readonly counts: RecorderStats = {
@@ -267,6 +277,7 @@ class BufferedRecorder implements Recorder {
     private readonly maxBatch: number,
     private readonly flushIntervalMs: number,
     private readonly maxQueue: number,
+    private readonly concurrency: number,
     private readonly onError: RecorderOptions['onError'],
   ) {}
 
@@ -313,11 +324,17 @@ class BufferedRecorder implements Recorder {
     return this.flush();
   }
 
+  /** Whether a batch should go now: a full one, or any while draining. */
+  private get due(): boolean {
+    return (
+      this.queue.length >= this.maxBatch || (this.queue.length > 0 && this.taken < this.drainUntil)
+    );
+  }
+
   private schedule(): void {
-    if (this.sending) return; // the running loop reschedules when it ends
-    if (this.queue.length >= this.maxBatch || this.taken < this.drainUntil) {
-      void this.pump();
-    } else if (this.queue.length > 0 && !this.timer) {
+    if (this.due) {
+      if (this.sending.size < this.concurrency) void this.pump();
+    } else if (this.queue.length > 0 && !this.timer && this.sending.size === 0) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.drainUntil = Math.max(this.drainUntil, this.enqueued);
@@ -326,26 +343,28 @@ class BufferedRecorder implements Recorder {
     }
   }
 
+  /** Starts sending loops up to `concurrency`; resolves when the running ones end. */
   private pump(): Promise<void> {
-    this.sending ??= this.run().finally(() => {
-      this.sending = undefined;
-      this.schedule();
-    });
-    return this.sending;
+    while (this.sending.size < this.concurrency && this.due) {
+      // run() takes its first batch before its first await: the next loop sees the rest.
+      const loop: Promise<void> = this.run().finally(() => {
+        this.sending.delete(loop);
+        this.schedule();
+      });
+      this.sending.add(loop);
+    }
+    return Promise.all(this.sending).then(() => undefined);
   }
 
   private async run(): Promise<void> {
-    while (
-      this.queue.length >= this.maxBatch ||
-      (this.queue.length > 0 && this.taken < this.drainUntil)
-    ) {
+    while (this.due) {
       if (this.timer) {
         clearTimeout(this.timer);
         this.timer = undefined;
       }
       const batch = this.queue.splice(0, this.maxBatch);
       this.taken += batch.length;
-      this.inFlight = batch.length;
+      this.inFlight += batch.length;
       let outcome: DeliveryOutcome;
       try {
         outcome = await deliver(this.send, batch, this.policy);
@@ -362,7 +381,7 @@ class BufferedRecorder implements Recorder {
           ],
         };
       } finally {
-        this.inFlight = 0;
+        this.inFlight -= batch.length;
         this.settled += batch.length;
       }
       this.counts.stored += outcome.stored;
@@ -392,6 +411,7 @@ export function createRecorder(
   const maxBatch = options.maxBatch ?? 500;
   const flushIntervalMs = options.flushIntervalMs ?? 1000;
   const maxQueue = options.maxQueue ?? 10_000;
+  const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH) {
     throw new RangeError(`maxBatch must be a whole number from 1 to ${MAX_BATCH}, not ${maxBatch}`);
   }
@@ -403,5 +423,18 @@ export function createRecorder(
       `maxQueue must be a whole number ≥ maxBatch (${maxBatch}), not ${maxQueue}`,
     );
   }
-  return new BufferedRecorder(send, policy, maxBatch, flushIntervalMs, maxQueue, options.onError);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new RangeError(
+      `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${concurrency}`,
+    );
+  }
+  return new BufferedRecorder(
+    send,
+    policy,
+    maxBatch,
+    flushIntervalMs,
+    maxQueue,
+    concurrency,
+    options.onError,
+  );
 }
