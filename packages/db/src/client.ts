@@ -12,6 +12,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 
 import { runMigrations } from './migrate';
+import { lockDataDir } from './pglite-lock';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -150,11 +151,23 @@ export async function createDb(options: CreateDbOptions = {}): Promise<AuditDb> 
   const location = dataDir.startsWith('memory://')
     ? dataDir
     : resolve(process.env.INIT_CWD ?? process.cwd(), dataDir, 'pglite');
+  let unlock: () => void = () => undefined;
   if (location !== dataDir) {
     mkdirSync(location, { recursive: true });
-    if (!existsSync(join(location, 'PG_VERSION'))) await initPgliteDataDir(location);
+    unlock = lockDataDir(`${location}.lock`, location);
+    try {
+      if (!existsSync(join(location, 'PG_VERSION'))) await initPgliteDataDir(location);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
-  const pglite = await PGlite.create({ dataDir: location, ...PGLITE_OPTIONS });
+  const pglite = await PGlite.create({ dataDir: location, ...PGLITE_OPTIONS }).catch(
+    (error: unknown) => {
+      unlock();
+      throw error;
+    },
+  );
   await pglite.exec(`SET TimeZone = 'UTC'`);
   const db = drizzlePglite(pglite, { schema, logger: options.logger ?? false }) as Database;
   return {
@@ -162,6 +175,9 @@ export async function createDb(options: CreateDbOptions = {}): Promise<AuditDb> 
     driver: 'pglite',
     raw: { driver: 'pglite', pglite },
     migrate: () => runMigrations(db),
-    close: () => pglite.close(),
+    close: async () => {
+      await pglite.close();
+      unlock();
+    },
   };
 }

@@ -1,19 +1,19 @@
 // Several API processes on one PostgreSQL: each has its own pool, as separate processes do.
 // On PGlite (one process's own database) the same calls race within one process.
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDb, type AuditDb } from './client';
 import { insertEvents } from './events';
 import { queryRows } from './sql';
+import { createEmptyTestDatabase } from './testing';
 
 const url = process.env.DATABASE_URL;
 const PROCESSES = 4;
 
 describe('several starts at once on one fresh database', () => {
-  const name = `audit_start_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   let stores: AuditDb[] = [];
+  let drop = () => Promise.resolve();
 
   beforeAll(async () => {
     if (!url) {
@@ -21,23 +21,17 @@ describe('several starts at once on one fresh database', () => {
       stores = Array.from({ length: PROCESSES }, () => store);
       return;
     }
-    const admin = postgres(url, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
+    const database = await createEmptyTestDatabase(url, 'audit_start');
+    drop = database.drop;
     stores = await Promise.all(
       Array.from({ length: PROCESSES }, () =>
-        createDb({ databaseUrl: dbUrl.toString(), maxConnections: 3 }),
+        createDb({ databaseUrl: database.url, maxConnections: 3 }),
       ),
     );
   });
   afterAll(async () => {
     await Promise.all([...new Set(stores)].map((store) => store.close()));
-    if (!url) return;
-    const admin = postgres(url, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await drop();
   });
 
   it('regression: all start at once (each migrating), then insert across a month boundary, with no error and no event lost', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -378,7 +378,17 @@ describe('createDb', () => {
       await second.migrate();
       const rows = await second.db.query.events.findMany();
       expect(rows.map((r) => r.userName)).toEqual(['persisted']);
+      // Open, the directory is refused to anyone else: two PGlites on it would corrupt it.
+      await expect(createDb({ dataDir })).rejects.toThrow(
+        /in use by process \d+: PGlite serves one process/,
+      );
       await second.close();
+      // A lock left by a process that is gone is taken over.
+      writeFileSync(join(dataDir, 'pglite.lock'), '2147483646');
+      const third = await createDb({ dataDir });
+      expect(await third.db.query.events.findMany()).toHaveLength(1);
+      await third.close();
+      expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
