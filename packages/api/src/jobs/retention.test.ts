@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { expectCountsMatchEvents } from '../testing/counts';
+import { ensureRetentionJob } from './retention';
 import { expectEventKeysMatchEvents } from '../testing/event-keys';
 import { ADMIN_PASSWORD, createTestApp, type Caller, type TestApp } from '../testing/harness';
 
@@ -21,6 +22,7 @@ describe('retention', () => {
   beforeAll(async () => {
     app = await createTestApp({ now: start });
     admin = app.admin;
+    await ensureRetentionJob(app.store.db, start); // as the server's start does
   });
   afterAll(() => app.close());
 
@@ -35,6 +37,19 @@ describe('retention', () => {
     });
     // Asking again does not schedule a second one.
     expect((await admin.retention.get()).nextRun?.id).toBe(retention.nextRun?.id);
+  });
+
+  it('regression: retention.get scheduled a run; reading schedules nothing, saving does', async () => {
+    const scheduled = (await admin.retention.get()).nextRun!;
+    await admin.jobs.cancel({ id: scheduled.id });
+    expect((await admin.retention.get()).nextRun).toBeNull();
+    expect((await admin.retention.get()).nextRun).toBeNull();
+    const again = await admin.retention.set({ days: 90, archive: true });
+    expect(again.nextRun).toMatchObject({
+      state: 'scheduled',
+      scheduledAt: '2026-06-11T03:00:00.000Z',
+    });
+    expect(again.nextRun?.id).not.toBe(scheduled.id);
   });
 
   it('refuses bad settings with the field named, and records a change', async () => {
@@ -84,7 +99,7 @@ describe('retention', () => {
       recurrence: { interval: 'P1D' },
     });
     const listed = await admin.jobs.list({ type: 'retention' });
-    expect(listed.items.map((j) => j.state)).toEqual(['scheduled', 'success']);
+    expect(listed.items.map((j) => j.state)).toEqual(['scheduled', 'success', 'canceled']);
     await expectCountsMatchEvents(app, admin);
     await expectEventKeysMatchEvents(app);
   });
@@ -137,5 +152,27 @@ describe('retention', () => {
     expect(failed).toMatchObject({ state: 'failure', error: 'interrupted 3 times; giving up' });
     await app.runJobs();
     expect((await admin.jobs.byId({ id: retry!.id })).state).toBe('success');
+  });
+  it('regression: a resumed daily run shifted the schedule to the hour it resumed at', async () => {
+    const pending = (await admin.retention.get()).nextRun!;
+    // A process claimed it at its time and died; another recovers it an hour and more later.
+    await app.store.db
+      .update(jobs)
+      .set({
+        state: 'in_progress',
+        lockedBy: 'dead',
+        lockedUntil: new Date(pending.scheduledAt),
+        attempts: 1,
+      })
+      .where(eq(jobs.id, pending.id));
+    const resumedAt = new Date(new Date(pending.scheduledAt).getTime() + 73 * 60_000);
+    await travelTo(resumedAt.toISOString());
+    expect(await app.runner().recoverInterrupted()).toBe(1);
+    await app.runJobs();
+    expect((await admin.jobs.byId({ id: pending.id })).state).toBe('success');
+    const next = (await admin.retention.get()).nextRun!;
+    expect(next.scheduledAt).toBe(
+      new Date(new Date(pending.scheduledAt).getTime() + DAY).toISOString(),
+    );
   });
 });

@@ -50,12 +50,7 @@ export function nextRetentionRun(now: Date): Date {
 export async function ensureRetentionJob(db: Database, now: Date): Promise<Job> {
   return db.transaction(async (tx) => {
     await tx.execute('SELECT pg_advisory_xact_lock(7412003004)');
-    const [pending] = await tx
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.type, 'retention'), inArray(jobs.state, ['scheduled', 'in_progress'])))
-      .orderBy(desc(jobs.id))
-      .limit(1);
+    const pending = await pendingRetentionJob(tx);
     if (pending) return pending;
     const [created] = await tx
       .insert(jobs)
@@ -72,6 +67,17 @@ export async function ensureRetentionJob(db: Database, now: Date): Promise<Job> 
     if (!created) throw new Error('insert returned nothing');
     return created;
   });
+}
+
+/** The retention run scheduled or running, if any (none once an admin canceled it). */
+export async function pendingRetentionJob(db: Database): Promise<Job | null> {
+  const [pending] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.type, 'retention'), inArray(jobs.state, ['scheduled', 'in_progress'])))
+    .orderBy(desc(jobs.id))
+    .limit(1);
+  return pending ?? null;
 }
 
 /** The last retention run that ended, with what it removed. */

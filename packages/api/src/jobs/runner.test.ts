@@ -2,23 +2,7 @@ import { jobs } from '@audit/db';
 import { describe, expect, it } from 'vitest';
 
 import { createTestApp } from '../testing/harness';
-import { addDuration, nextRun } from './recurrence';
 import { JobRunner, type JobHandler } from './runner';
-
-describe('recurrence', () => {
-  it('adds ISO-8601 durations in UTC, calendar-aware', () => {
-    const at = new Date('2026-01-31T03:00:00.000Z');
-    expect(addDuration(at, 'P1D').toISOString()).toBe('2026-02-01T03:00:00.000Z');
-    expect(addDuration(at, 'PT6H30M').toISOString()).toBe('2026-01-31T09:30:00.000Z');
-    expect(addDuration(at, 'P1W').toISOString()).toBe('2026-02-07T03:00:00.000Z');
-    expect(addDuration(at, 'P1M').toISOString()).toBe('2026-03-03T03:00:00.000Z');
-    expect(() => addDuration(at, '1 day')).toThrow('not an ISO-8601 duration');
-    // Missed runs are not replayed: the next one is the first after now.
-    expect(nextRun(at, 'P1D', new Date('2026-02-05T12:00:00Z')).toISOString()).toBe(
-      '2026-02-06T03:00:00.000Z',
-    );
-  });
-});
 
 describe('JobRunner', () => {
   it('releases its claim at a shutdown that cannot wait, and another runner takes the job up', async () => {

@@ -156,8 +156,11 @@ export class JobRunner {
                 updatedAt: now,
               }
             : {
+                // Due now, but no later than it was: a recurring job's next run steps from
+                // scheduledAt (resetting it to now shifted a daily schedule to the hour of
+                // the resumption).
                 state: 'scheduled',
-                scheduledAt: now,
+                scheduledAt: sql`least(${jobs.scheduledAt}, ${now})`,
                 summary: `Interrupted; resuming (attempt ${job.attempts + 1})`,
                 lockedBy: null,
                 lockedUntil: null,

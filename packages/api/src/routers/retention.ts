@@ -3,15 +3,17 @@ import {
   ensureRetentionJob,
   getRetention,
   lastRetentionRun,
+  pendingRetentionJob,
   setRetention,
 } from '../jobs/retention';
 import { getInputSchema, retentionOutput, retentionSettingsSchema } from '../schemas/retention';
 import { adminProcedure, router, type Context } from '../trpc';
 
-async function describeRetention(ctx: Pick<Context, 'db' | 'clock'>) {
+/** What the settings page shows. A read: it schedules nothing (set and the start do). */
+async function describeRetention(ctx: Pick<Context, 'db'>) {
   const [settings, nextRun, lastRun] = [
     await getRetention(ctx.db),
-    await ensureRetentionJob(ctx.db, ctx.clock()),
+    await pendingRetentionJob(ctx.db),
     await lastRetentionRun(ctx.db),
   ];
   return { ...settings, nextRun, lastRun };
@@ -46,6 +48,8 @@ export const retentionRouter = router({
           now,
         );
       });
+      // Saving the settings also puts the daily run back if an admin had canceled it.
+      await ensureRetentionJob(ctx.db, now);
       return describeRetention(ctx);
     }),
 });

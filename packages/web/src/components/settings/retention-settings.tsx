@@ -23,7 +23,18 @@ import { QueryErrorAlert } from '../query-error-alert';
 
 type Retention = RouterOutputs['retention']['get'];
 
-function RunLine({ label, job, testId }: { label: string; job: Job | null; testId: string }) {
+function RunLine({
+  label,
+  job,
+  testId,
+  none,
+}: {
+  label: string;
+  job: Job | null;
+  testId: string;
+  /** What to say when there is no such run. */
+  none: string;
+}) {
   const zone = viewerTimeZone();
   return (
     <Stack gap={4} data-testid={testId}>
@@ -50,7 +61,7 @@ function RunLine({ label, job, testId }: { label: string; job: Job | null; testI
         </>
       ) : (
         <Text size="sm" c="dimmed">
-          None yet
+          {none}
         </Text>
       )}
     </Stack>
@@ -144,8 +155,18 @@ export function RetentionSettings() {
               current={retention.data}
             />
             <Group align="flex-start" gap="xl" wrap="wrap">
-              <RunLine label="Last run" job={retention.data.lastRun} testId="retention-last-run" />
-              <RunLine label="Next run" job={retention.data.nextRun} testId="retention-next-run" />
+              <RunLine
+                label="Last run"
+                job={retention.data.lastRun}
+                testId="retention-last-run"
+                none="None yet"
+              />
+              <RunLine
+                label="Next run"
+                job={retention.data.nextRun}
+                testId="retention-next-run"
+                none="Not scheduled (the daily run was canceled): save the settings to schedule it again"
+              />
             </Group>
           </>
         )}
