@@ -13,7 +13,14 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 /** Puts a job of ours on the schedule, due now. */
 export async function createJob(
   db: Database,
-  job: { tenant?: string; name: string; type: string; createdBy: string; params: object },
+  job: {
+    /** The token's tenant; null for a user's (installation-wide) job. */
+    tenant: string | null;
+    name: string;
+    type: string;
+    createdBy: string;
+    params: object;
+  },
   now: Date,
 ): Promise<Job> {
   const [created] = await db

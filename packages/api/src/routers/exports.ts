@@ -34,7 +34,7 @@ export const exportsRouter = router({
         const job = await createJob(
           tx,
           {
-            tenant: tenantScope ?? 'default',
+            tenant: tenantScope,
             name: `Export events (${input.format.toUpperCase()}, ${input.timeZone})`,
             type: 'export',
             createdBy: actor,

@@ -251,6 +251,25 @@ describe('jobs', () => {
   });
 
   describe('list and byId', () => {
+    it("regression: a user's export and purge were filed under tenant default, where its tokens saw them", async () => {
+      const exported = await app.admin.exports.create({ format: 'csv' });
+      const purge = await app.admin.purge.create({
+        before: '1990-01-01T00:00:00.000Z',
+        archive: false,
+      });
+      const tokenExport = await reader.caller.exports.create({ format: 'csv' });
+      for (const job of [exported, purge]) {
+        expect(job.tenant).toBeNull();
+        await expect(reader.caller.jobs.byId({ id: job.id })).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        });
+        expect((await app.admin.jobs.byId({ id: job.id })).id).toBe(job.id);
+      }
+      const theirs = await reader.caller.jobs.list({ type: ['export', 'purge'], limit: 100 });
+      expect(theirs.items.map((j) => j.id)).toEqual([tokenExport.id]);
+      expect(tokenExport.tenant).toBe('default');
+    });
+
     it('filters by state and type, newest first, and pages by cursor without duplicates', async () => {
       const created: { id: string; state: string; type: string }[] = [];
       const states = ['scheduled', 'in_progress', 'success', 'failure'] as const;

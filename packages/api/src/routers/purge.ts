@@ -45,6 +45,7 @@ export const purgeRouter = router({
         const job = await createJob(
           tx,
           {
+            tenant: null,
             name: `Purge events before ${params.before}${input.archive ? ', archived' : ''}`,
             type: 'purge',
             createdBy: ctx.user.username,

@@ -23,7 +23,8 @@ export const recurrenceSchema = z
 
 export const jobOutput = z.object({
   id: z.string(),
-  tenant: z.string(),
+  /** The tenant of the token that reported or asked for it; null for the installation's own. */
+  tenant: z.string().nullable(),
   name: z.string(),
   type: z.string(),
   state: jobStateSchema,

@@ -41,7 +41,9 @@ export const jobs = pgTable(
   'jobs',
   {
     id: serialId('jobs_id_seq').primaryKey(),
-    tenant: text('tenant').notNull().default('default'),
+    // The tenant a token acted for; NULL for the installation's own jobs (a signed-in user's
+    // export, a purge, retention), which tokens, acting for one tenant, do not see.
+    tenant: text('tenant'),
     name: text('name').notNull(),
     type: text('type').notNull(),
     state: jobState('state').notNull().default('scheduled'),

@@ -137,7 +137,7 @@ function JobDetails({ job, now }: { job: Job; now: number }) {
         <Field label="Created by" testId="job-created-by">
           {job.createdBy}
         </Field>
-        <Field label="Tenant">{job.tenant}</Field>
+        <Field label="Tenant">{job.tenant ?? "All (the installation's own)"}</Field>
         <Field label="System">{job.systemId ?? dash}</Field>
         <Field label="External key">{job.externalKey ?? dash}</Field>
         <Field label="Created">{when(job.createdAt, zone)}</Field>
