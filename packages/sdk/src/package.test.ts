@@ -105,6 +105,7 @@ describe('the packed @audit/sdk', () => {
 
     const { stdout: listing } = await sh('tar', ['-tzf', tarball], scratch);
     expect(listing.trim().split('\n').sort()).toEqual([
+      'package/LICENSE',
       'package/README.md',
       'package/dist/index.cjs',
       'package/dist/index.d.cts',
