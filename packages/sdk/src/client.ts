@@ -1,4 +1,5 @@
-import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
+import type { AppRouter } from '@audit/api';
+import { createTRPCClient, httpLink } from '@trpc/client';
 
 import { httpError, writeBody, type DownloadDestination } from './download';
 import {
@@ -7,6 +8,7 @@ import {
   type RecordDeliveryError,
   type RecordRejectedError,
 } from './errors';
+import type { AbortSignalLike, FetchLike } from './platform';
 import {
   createRecorder,
   deliver,
@@ -21,7 +23,7 @@ import { retryPolicy, sleep, withRetry, type RetryOptions } from './retry';
 import type {
   AuditEvent,
   AuditEventDetail,
-  ClientRouter,
+  AuditTrpcClient,
   EventFilter,
   EventPage,
   EventSort,
@@ -42,7 +44,7 @@ export interface AuditClientOptions {
   /** An API token (`alm_…`): scope `ingest` to record and report jobs, `read` to query and export. */
   token: string;
   /** A fetch to use instead of the global one (a proxy agent, a test double). */
-  fetch?: typeof globalThis.fetch;
+  fetch?: FetchLike;
   /** More headers on every request: fixed, or computed per request. */
   headers?: HeaderMap | (() => HeaderMap | Promise<HeaderMap>);
   /** Longest wait for one API answer, in ms (default 60 000); archive downloads have none. */
@@ -57,7 +59,7 @@ export interface IterateOptions {
   sort?: EventSort;
   /** Events per request, 1–2000 (default 1000). */
   pageSize?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Options of `exportTo()` besides the format and time zone. */
@@ -66,7 +68,7 @@ export interface ExportControl {
   onProgress?: (job: Job) => void;
   /** Between two polls of the job, in ms (default 1000). */
   pollIntervalMs?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** The archive an export wrote. */
@@ -104,7 +106,7 @@ export interface AuditClient {
    * Every procedure, typed by the server's router:
    * `client.trpc.auditLogs.list.query({ filter: { status: 'failure' } })`.
    */
-  readonly trpc: TRPCClient<ClientRouter>;
+  readonly trpc: AuditTrpcClient;
   /** The server's base URL, without a trailing slash. */
   readonly url: string;
   /** A buffer that records events in batches, retried safely; `close()` it before exiting. */
@@ -185,7 +187,10 @@ function num(value: unknown): number {
 export function createAuditClient(options: AuditClientOptions): AuditClient {
   const url = baseUrlOf(options.url);
   if (!options.token) throw new TypeError('createAuditClient: token is required');
-  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // A fetch given in options is a real one (FetchLike names the part the SDK relies on).
+  const baseFetch = options.fetch
+    ? (options.fetch as unknown as typeof globalThis.fetch)
+    : globalThis.fetch.bind(globalThis);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const policy = retryPolicy(options.retry);
 
@@ -204,12 +209,12 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
     return response;
   };
 
-  const trpc = createTRPCClient<ClientRouter>({
+  const trpc: AuditTrpcClient = createTRPCClient<AppRouter>({
     links: [httpLink({ url: `${url}/trpc`, fetch: apiFetch, headers })],
   });
 
   const timeout = () => ({ signal: AbortSignal.timeout(timeoutMs) });
-  const retried = <T>(call: () => Promise<T>, signal?: AbortSignal) =>
+  const retried = <T>(call: () => Promise<T>, signal?: AbortSignalLike) =>
     withRetry(policy, call, signal);
   const send = (events: PreparedEvent[]) => trpc.auditLogs.record.mutate({ events }, timeout());
 
@@ -287,7 +292,11 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
           () =>
             trpc.auditLogs.list.query(
               { filter, sort, limit, cursor, withTotal: false },
-              { signal: signal ? AbortSignal.any([signal, timeout().signal]) : timeout().signal },
+              {
+                signal: signal
+                  ? AbortSignal.any([signal as AbortSignal, timeout().signal])
+                  : timeout().signal,
+              },
             ),
           signal,
         );

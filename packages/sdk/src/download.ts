@@ -4,6 +4,7 @@ import type * as NodeStreamPromises from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 
 import { AuditHttpError, parseRetryAfter } from './errors';
+import type { WebWritableLike } from './platform';
 
 /**
  * A Node.js writable stream (`fs.WriteStream`, `process.stdout`, an HTTP response, …): only
@@ -22,7 +23,7 @@ export interface NodeWritableLike {
  * Where a download goes: a file path (Node.js only; written to `<path>.part`, then renamed),
  * a Node.js writable stream (ended when the download completes), or a web `WritableStream`.
  */
-export type DownloadDestination = string | NodeWritableLike | WritableStream<Uint8Array>;
+export type DownloadDestination = string | NodeWritableLike | WebWritableLike;
 
 /** Node's built-in modules, loaded only when a download goes to a path or a Node stream. */
 async function nodeModule<T>(name: string): Promise<T> {
@@ -30,7 +31,7 @@ async function nodeModule<T>(name: string): Promise<T> {
   return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as T;
 }
 
-function isWebWritable(value: DownloadDestination): value is WritableStream<Uint8Array> {
+function isWebWritable(value: DownloadDestination): value is WebWritableLike {
   return (
     typeof value === 'object' && typeof (value as { getWriter?: unknown }).getWriter === 'function'
   );
@@ -81,7 +82,8 @@ export async function writeBody(
   };
 
   if (isWebWritable(destination)) {
-    await counted.pipeTo(destination);
+    // A real WritableStream: nothing else has getWriter() (WebWritableLike names its part).
+    await counted.pipeTo(destination as unknown as WritableStream<Uint8Array>);
     check();
     return bytes;
   }

@@ -1,6 +1,5 @@
-import { TRPCClientError } from '@trpc/client';
-
 import type { AuditEventInput } from './router';
+import { TRPCClientError } from './trpc-client-error';
 
 /** An HTTP answer that is not the API's own JSON: a proxy's or load balancer's error page. */
 export class AuditHttpError extends Error {

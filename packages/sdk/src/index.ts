@@ -42,11 +42,21 @@ export {
 } from './recorder';
 export type { RetryOptions } from './retry';
 export type {
+  AbortSignalLike,
+  FetchInitLike,
+  FetchLike,
+  FetchResponseLike,
+  WebWritableLike,
+} from './platform';
+export type {
+  ApiErrorData,
+  ApiErrorShape,
   Archive,
   AuditEvent,
   AuditEventDetail,
   AuditEventInput,
-  ClientRouter,
+  AuditTrpcClient,
+  CallOptions,
   EventFilter,
   EventPage,
   EventSort,
@@ -57,8 +67,10 @@ export type {
   JobReport,
   JobReportResult,
   JobState,
+  MutationProcedure,
+  QueryProcedure,
   RecordResult,
   RouterInputs,
   RouterOutputs,
 } from './router';
-export { TRPCClientError } from '@trpc/client';
+export { TRPCClientError, type TRPCClientErrorConstructor } from './trpc-client-error';

@@ -1,4 +1,5 @@
 import { describeFailure } from './errors';
+import type { AbortSignalLike } from './platform';
 
 /** How failed calls are tried again: exponential backoff with jitter. */
 export interface RetryOptions {
@@ -42,10 +43,15 @@ export function backoffDelay(policy: RetryPolicy, retry: number, retryAfterMs?: 
   return Math.round(Math.min(policy.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0)));
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Why the signal aborted: an AbortError, or whatever its owner gave `abort()`, as it is. */
+function abortReason(signal: AbortSignalLike | undefined): Error {
+  return signal?.reason as Error;
+}
+
+export function sleep(ms: number, signal?: AbortSignalLike): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason as Error);
+      reject(abortReason(signal));
       return;
     }
     const timer = setTimeout(() => {
@@ -54,7 +60,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason as Error);
+      reject(abortReason(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -64,7 +70,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function withRetry<T>(
   policy: RetryPolicy,
   call: () => Promise<T>,
-  signal?: AbortSignal,
+  signal?: AbortSignalLike,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,14 +1,20 @@
 // Type-level tests: checked by tsc when `pnpm test` runs (vitest typecheck), never executed.
 import type { AppRouter } from '@audit/api';
-import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { TRPCClient } from '@trpc/client';
+import type { inferRouterError, inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { describe, expectTypeOf, it } from 'vitest';
 
 import {
   createAuditClient,
+  TRPCClientError,
+  type AbortSignalLike,
+  type ApiErrorData,
   type AuditClient,
+  type AuditClientOptions,
   type AuditEvent,
   type AuditEventInput,
-  type ClientRouter,
+  type AuditTrpcClient,
+  type DownloadDestination,
   type EventFilter,
   type EventStatus,
   type ExportResult,
@@ -29,8 +35,39 @@ describe('the client router', () => {
     expectTypeOf<RouterOutputs>().toEqualTypeOf<inferRouterOutputs<AppRouter>>();
   });
 
-  it('carries none of the server context', () => {
-    expectTypeOf<ClientRouter['_def']['_config']['$types']['ctx']>().toEqualTypeOf<object>();
+  it("is tRPC's own client, typed in the SDK's own types", () => {
+    expectTypeOf<keyof AuditTrpcClient>().toEqualTypeOf<keyof AppRouter['_def']['record']>();
+    expectTypeOf<TRPCClient<AppRouter>>().toExtend<AuditTrpcClient>();
+    expectTypeOf<Trpc>().toEqualTypeOf<AuditTrpcClient>();
+  });
+
+  it("types TRPCClientError with the API's error data", () => {
+    expectTypeOf<ApiErrorData>().toEqualTypeOf<inferRouterError<AppRouter>['data']>();
+    expectTypeOf<TRPCClientError['data']>().toEqualTypeOf<ApiErrorData | null | undefined>();
+    expectTypeOf<ApiErrorData['code']>().toExtend<string>();
+    expectTypeOf<'BAD_REQUEST'>().toExtend<ApiErrorData['code']>();
+    expectTypeOf<'NO_SUCH_CODE'>().not.toExtend<ApiErrorData['code']>();
+    const error: unknown = new Error('x');
+    if (error instanceof TRPCClientError) {
+      expectTypeOf(error.data?.fieldErrors).toEqualTypeOf<
+        { path: string; message: string }[] | undefined
+      >();
+    }
+  });
+});
+
+describe('the platform types the options name', () => {
+  it('take the real fetch, AbortSignal and WritableStream', () => {
+    expectTypeOf<typeof fetch>().toExtend<NonNullable<AuditClientOptions['fetch']>>();
+    expectTypeOf<AbortSignal>().toExtend<AbortSignalLike>();
+    expectTypeOf<WritableStream<Uint8Array>>().toExtend<DownloadDestination>();
+    expectTypeOf<WritableStream<string>>().not.toExtend<DownloadDestination>();
+    // A wrapper around the global fetch passes what the SDK gives it straight on.
+    createAuditClient({
+      url: 'http://127.0.0.1:3000',
+      token: 'alm_x',
+      fetch: (input, init) => fetch(input, init),
+    });
   });
 });
 
