@@ -1,49 +1,139 @@
-// Builds the published files: dist/index.js (ESM), dist/index.cjs (CommonJS), and one
-// self-contained declaration file, dist/index.d.ts (and its CommonJS twin, index.d.cts).
+// Builds the published files. The package has no dependencies: what it runs of tRPC is built in.
+//   dist/index.js, index.cjs   the SDK (ESM, CommonJS), with the part of @trpc/client it uses
+//   dist/index.d.cts           every declaration, in one file that imports nothing
+//   dist/index.d.ts            the ESM entry's types: `export * from './index.cjs'`
+//   dist/THIRD-PARTY-LICENSES.txt   the licences of the code built in
+// and copies the repository's LICENSE beside package.json, where `npm pack` takes it.
 import console from 'node:console';
-import { copyFile, readFile, rm } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import process from 'node:process';
 
 import { build } from 'esbuild';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 
-const dir = `${import.meta.dirname}/`;
-const pkg = JSON.parse(await readFile(`${dir}package.json`, 'utf8'));
-const published = new Set(Object.keys(pkg.dependencies ?? {}));
+const dir = import.meta.dirname;
+const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+if (pkg.dependencies || pkg.peerDependencies || pkg.optionalDependencies) {
+  throw new Error('@audit/sdk is published without dependencies: build what it needs in instead');
+}
 
-await rm(`${dir}dist`, { recursive: true, force: true });
+await rm(join(dir, 'dist'), { recursive: true, force: true });
+await copyFile(join(dir, '../../LICENSE'), join(dir, 'LICENSE'));
 
-// JavaScript: the SDK's own code, its dependencies left as imports. `neutral` keeps Node's
-// built-ins out: the few that file downloads need are loaded on demand.
+// tRPC ships its TypeScript sources beside its bundles. Built from those, the SDK takes only
+// the modules it reaches (the client, httpLink, TRPCClientError and the observable they use),
+// not whole chunks with websocket and streaming links in them. Nothing in them runs on import.
+const require = createRequire(join(dir, 'package.json'));
+const trpcDirs = {
+  client: dirname(require.resolve('@trpc/client/package.json')),
+};
+trpcDirs.server = dirname(
+  createRequire(join(trpcDirs.client, 'package.json')).resolve('@trpc/server/package.json'),
+);
+const trpcFromSource = {
+  name: 'trpc-from-source',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^@trpc\/(client|server)(\/.*)?$/ }, ({ path }) => {
+      const [, name, subpath = ''] = /^@trpc\/(client|server)(\/.*)?$/.exec(path) ?? [];
+      const base = join(trpcDirs[name], 'src', subpath);
+      const file = [`${base}.ts`, join(base, 'index.ts')].find((candidate) =>
+        existsSync(candidate),
+      );
+      if (!file) return { errors: [{ text: `no TypeScript source for ${path}` }] };
+      return { path: file, sideEffects: false };
+    });
+  },
+};
+
+// JavaScript, minified (the package stays under 100 kB): the exports keep their names, and
+// each error class says its own in `error.name`. `neutral` keeps Node's built-ins out: the
+// few that file downloads need are loaded on demand.
+const bundled = new Map();
 for (const [format, file] of [
   ['esm', 'index.js'],
   ['cjs', 'index.cjs'],
 ]) {
-  await build({
-    entryPoints: [`${dir}src/index.ts`],
-    outfile: `${dir}dist/${file}`,
+  const result = await build({
+    entryPoints: [join(dir, 'src/index.ts')],
+    outfile: join(dir, 'dist', file),
     bundle: true,
     format,
     platform: 'neutral',
     target: 'es2022',
-    // Published dependencies and Node's built-ins stay imports; the workspace's browser-safe
-    // constants (@audit/db/values) are built in.
-    external: [...published, 'node:*'],
+    external: ['node:*'],
+    plugins: [trpcFromSource],
+    minify: true,
     legalComments: 'none',
+    banner: {
+      js: `/*! ${pkg.name} ${pkg.version} | Apache-2.0 | built in: see THIRD-PARTY-LICENSES.txt */`,
+    },
+    metafile: true,
+    write: false,
     logLevel: 'warning',
   });
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue; // the SDK's own sources, and the workspace's (@audit/db/values)
+    const name = /^(?:@[^/]+\/)?[^/]+/.exec(input.slice(at + 'node_modules/'.length))?.[0] ?? '';
+    bundled.set(name, input.slice(0, at + 'node_modules/'.length + name.length));
+  }
+  // Minifying drops comments, among them the two that tell bundlers to leave alone the
+  // on-demand import of Node's built-ins (download.ts): put them back.
+  const dynamicImport = /\bimport\(([\w$]+)\)/g;
+  const minified = result.outputFiles[0].text;
+  if (minified.match(dynamicImport)?.length !== 1) {
+    throw new Error(`dist/${file}: expected one import(name), download.ts's`);
+  }
+  const code = minified.replace(
+    dynamicImport,
+    'import(/* @vite-ignore */ /* webpackIgnore: true */ $1)',
+  );
+  await mkdir(join(dir, 'dist'), { recursive: true });
+  await writeFile(join(dir, 'dist', file), code);
+  const imports = [...code.matchAll(/(?:\bfrom|\bimport|\brequire\()\s*\(?\s*["']([^"']+)["']/g)];
+  if (imports.length > 0) {
+    throw new Error(`dist/${file} imports ${imports.map((m) => m[1]).join(', ')}`);
+  }
 }
 
-// Types: every declaration the entry reaches, in one file. Bare imports stay imports, and
-// must name published dependencies only: the router's types are spelled out in
-// src/router.ts's declaration, so no server package is referenced.
+// The licences of what was built in, each package's own LICENSE as it ships it (one copy of a
+// text that several share: tRPC's client and server have the same).
+const licences = new Map();
+for (const [name, prefix] of [...bundled].sort()) {
+  const root = isAbsolute(prefix) ? prefix : join(process.cwd(), prefix);
+  const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE']
+    .map((candidate) => join(root, candidate))
+    .find((candidate) => existsSync(candidate));
+  if (!file) throw new Error(`${name} is built into the SDK but ships no LICENSE`);
+  const text = (await readFile(file, 'utf8')).trim();
+  licences.set(text, [
+    ...(licences.get(text) ?? []),
+    `${name}@${manifest.version} (${manifest.license})`,
+  ]);
+}
+if (licences.size === 0) throw new Error('expected tRPC to be built in');
+await writeFile(
+  join(dir, 'dist/THIRD-PARTY-LICENSES.txt'),
+  `${pkg.name} (Apache-2.0, see LICENSE) has this code built into dist/index.js and dist/index.cjs:\n\n` +
+    [...licences]
+      .map(([text, names]) => `${names.join('\n')}\n\n${text}\n`)
+      .join(`\n${'-'.repeat(72)}\n\n`),
+);
+
+// Types: every declaration the entry reaches, in one file. The router's types are spelled out
+// in src/router.ts's declarations and the web types it names are the SDK's own (platform.ts),
+// so the file imports nothing: no server package, no tRPC, no lib.dom, no @types/node.
 const bundle = await rollup({
-  input: `${dir}src/index.ts`,
+  input: join(dir, 'src/index.ts'),
   external: (id) => !id.startsWith('.') && !isAbsolute(id),
   plugins: [
     dts({
-      tsconfig: `${dir}tsconfig.json`,
+      tsconfig: join(dir, 'tsconfig.json'),
       compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true },
     }),
   ],
@@ -51,20 +141,31 @@ const bundle = await rollup({
     throw new Error(`declaration bundle: ${warning.message}`, { cause: warn });
   },
 });
-await bundle.write({ file: `${dir}dist/index.d.ts`, format: 'es' });
+const { output } = await bundle.generate({ format: 'es' });
 await bundle.close();
-await copyFile(`${dir}dist/index.d.ts`, `${dir}dist/index.d.cts`);
+// Two spaces a level instead of four: the same file, a fifth smaller.
+const declarations = output[0].code.replace(/^(?: {4})+/gm, (indent) =>
+  ' '.repeat(indent.length / 2),
+);
+const references = [
+  ...declarations.matchAll(
+    /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\/\/\/\s*<reference\s+\w+=)['"]([^'"]+)['"]/g,
+  ),
+].map((m) => m[1]);
+if (references.length > 0) {
+  throw new Error(`dist/index.d.cts refers to ${references.join(', ')}: it must import nothing`);
+}
+await writeFile(join(dir, 'dist/index.d.cts'), declarations);
+// One copy of the declarations: the ESM entry's types re-export the CommonJS ones, as an ES
+// module may import a CommonJS one (the reverse needs TypeScript 5.8 and `require(esm)`).
+await writeFile(join(dir, 'dist/index.d.ts'), "export * from './index.cjs';\n");
 
-const declarations = await readFile(`${dir}dist/index.d.ts`, 'utf8');
-const imported = new Set(
-  [...declarations.matchAll(/(?:from\s+|import\()\s*['"]([^'"]+)['"]/g)].map((m) =>
-    m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0],
+const sizes = await Promise.all(
+  ['index.js', 'index.cjs', 'index.d.cts'].map(
+    async (file) =>
+      `${file} ${((await readFile(join(dir, 'dist', file))).length / 1024).toFixed(1)} KiB`,
   ),
 );
-const stray = [...imported].filter((name) => !published.has(name));
-if (stray.length > 0) {
-  throw new Error(`dist/index.d.ts imports ${stray.join(', ')}: only dependencies may be imported`);
-}
 console.log(
-  `@audit/sdk built: dist/index.js, index.cjs, index.d.ts (${(declarations.length / 1024).toFixed(1)} KiB, imports ${[...imported].join(', ')})`,
+  `${pkg.name} built: ${sizes.join(', ')}; built in: ${[...bundled.keys()].join(', ')} (${relative(dir, join(dir, 'dist/THIRD-PARTY-LICENSES.txt'))})`,
 );

@@ -1,5 +1,6 @@
-// The SDK as it is published: `pnpm pack`, installed from the tarball alone into a project
-// outside the workspace, type-checked and run by a consumer against a live server.
+// The SDK as it is published: `pnpm pack`, installed offline from the tarball alone into a
+// project outside the workspace, type-checked by strict consumers and run by them (ESM and
+// CommonJS) against a live server.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -26,21 +27,32 @@ const exec = promisify(execFile);
 const SDK_DIR = resolve(import.meta.dirname, '..');
 const WORKSPACE = resolve(SDK_DIR, '../..');
 const CONSUMER_DIR = join(SDK_DIR, 'test/consumer');
+const BROWSER_CONSUMER_DIR = join(SDK_DIR, 'test/browser-consumer');
 /** The versions the workspace pins (pnpm-workspace.yaml's catalog). */
-const TYPESCRIPT = '5.9.3';
-const TYPES_NODE = '20.19.43';
-const TRPC = '11.19.0';
-/** What the published declarations must never name. */
+const CATALOG = readFileSync(join(WORKSPACE, 'pnpm-workspace.yaml'), 'utf8');
+const pinned = (name: string) =>
+  new RegExp(`^\\s+'?${name}'?: (\\S+)$`, 'm').exec(CATALOG)?.[1] ?? `no ${name} in the catalog`;
+const TYPESCRIPT = pinned('typescript');
+const TRPC = pinned('@trpc/client');
+/** The workspace's own compiler: the consumer project has none installed. */
+const TSC = join(WORKSPACE, 'node_modules/typescript/bin/tsc');
+/** The budget for the whole unpacked package, LICENSE and README included. */
+const MAX_UNPACKED_BYTES = 100_000;
+/** What the published files must never name. */
 const UNPUBLISHED = [
   '@audit/api',
   '@audit/db',
   '@audit/web',
+  '@trpc',
   'drizzle',
   'zod',
   'fastify',
   'postgres',
   'pglite',
 ];
+/** A module specifier in JavaScript or declarations: `from '…'`, `import('…')`, `require('…')`. */
+const SPECIFIER =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+|\/\/\/\s*<reference\s+\w+=)['"]([^'"]+)['"]/g;
 
 /** The environment without pnpm's `npm_*` settings: npm there behaves as in any project. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -58,11 +70,27 @@ async function sh(command: string, args: string[], cwd: string, env = cleanEnv()
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(
       `${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
+}
+
+/** tsc's report when it fails, '' when it passes. */
+async function tscErrors(args: string[], cwd: string): Promise<string> {
+  return exec('node', [TSC, ...args], { cwd, env: cleanEnv() }).then(
+    () => '',
+    (error: unknown) => (error as { stdout: string }).stdout || String(error),
+  );
+}
+
+/** Every file under `dir`, with its size. */
+function filesUnder(dir: string): { path: string; bytes: number }[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { path: relative(dir, path), bytes: statSync(path).size };
+    });
 }
 
 async function unzip(bytes: Buffer): Promise<Record<string, Buffer>> {
@@ -81,11 +109,13 @@ async function unzip(bytes: Buffer): Promise<Record<string, Buffer>> {
 describe('the packed @audit/sdk', () => {
   let scratch: string;
   let tarball: string;
+  let unpacked: string;
   let project: string;
 
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), 'audit-sdk-pack-'));
     project = join(scratch, 'consumer');
+    unpacked = join(scratch, 'unpacked/package');
     // Outside the workspace, so that npm finds no workspace root above it.
     expect(relative(WORKSPACE, project).startsWith('..')).toBe(true);
   });
@@ -93,70 +123,122 @@ describe('the packed @audit/sdk', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('packs the built files, exact dependencies and one self-contained .d.ts', async () => {
-    // `prepack` builds first, so the tarball always holds the current source.
+  it('packs the built files, a licence and no dependency, under 100 kB unpacked', async () => {
+    // `prepack` builds first, so the tarball always holds the current source; pnpm writes the
+    // catalog's versions into the packed package.json, as publishing does.
     await sh('pnpm', ['pack', '--pack-destination', scratch], SDK_DIR, process.env);
     const packed = readdirSync(scratch).filter((name) => name.endsWith('.tgz'));
     expect(packed).toHaveLength(1);
     tarball = join(scratch, packed[0]!);
-    const size = statSync(tarball).size;
-    console.log(`@audit/sdk tarball: ${packed[0]} ${size} bytes (${(size / 1024).toFixed(1)} KiB)`);
-    expect(size).toBeLessThan(200 * 1024);
 
     const { stdout: listing } = await sh('tar', ['-tzf', tarball], scratch);
     expect(listing.trim().split('\n').sort()).toEqual([
       'package/LICENSE',
       'package/README.md',
+      'package/dist/THIRD-PARTY-LICENSES.txt',
       'package/dist/index.cjs',
       'package/dist/index.d.cts',
       'package/dist/index.d.ts',
       'package/dist/index.js',
       'package/package.json',
     ]);
-    const unpacked = join(scratch, 'unpacked');
-    mkdirSync(unpacked);
-    await sh('tar', ['-xzf', tarball, '-C', unpacked], scratch);
+    mkdirSync(join(scratch, 'unpacked'));
+    await sh('tar', ['-xzf', tarball, '-C', join(scratch, 'unpacked')], scratch);
 
-    const manifest = JSON.parse(readFileSync(join(unpacked, 'package/package.json'), 'utf8')) as {
-      private?: boolean;
-      version: string;
-      dependencies: Record<string, string>;
-      peerDependencies?: Record<string, string>;
-      engines: Record<string, string>;
-      types: string;
-      files: string[];
-    };
+    // npm's own figures for exactly these files (its scripts are the workspace's: not run).
+    const { stdout: dryRun } = await sh(
+      'npm',
+      ['pack', '--dry-run', '--json', '--ignore-scripts'],
+      unpacked,
+    );
+    const [figures] = JSON.parse(dryRun) as {
+      size: number;
+      unpackedSize: number;
+      entryCount: number;
+      files: { path: string; size: number }[];
+    }[];
+    const size = statSync(tarball).size;
+    console.log(
+      `@audit/sdk ${packed[0]}: tarball ${size} bytes, unpacked ${figures!.unpackedSize} bytes in ` +
+        `${figures!.entryCount} files (${figures!.files.map((f) => `${f.path} ${f.size}`).join(', ')})`,
+    );
+    expect(figures!.entryCount).toBe(8);
+    expect(figures!.unpackedSize).toBe(
+      filesUnder(unpacked).reduce((sum, file) => sum + file.bytes, 0),
+    );
+    expect(figures!.unpackedSize).toBeLessThanOrEqual(MAX_UNPACKED_BYTES);
+    expect(size).toBeLessThan(40 * 1024);
+
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(manifest.private).toBeUndefined();
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(manifest.dependencies).toEqual({ '@trpc/client': TRPC, '@trpc/server': TRPC });
-    expect(manifest.peerDependencies).toBeUndefined();
+    expect(manifest.license).toBe('Apache-2.0');
+    for (const field of [
+      'dependencies',
+      'peerDependencies',
+      'optionalDependencies',
+      'bundleDependencies',
+      'bundledDependencies',
+    ]) {
+      expect(manifest[field], field).toBeUndefined();
+    }
     expect(manifest.engines).toEqual({ node: '>=20' });
     expect(manifest.files).toEqual(['dist']);
     expect(JSON.stringify(manifest)).not.toMatch(/catalog:|workspace:/);
 
-    for (const file of ['index.d.ts', 'index.d.cts']) {
-      const declarations = readFileSync(join(unpacked, 'package/dist', file), 'utf8');
-      for (const name of UNPUBLISHED)
-        expect(declarations, `${file} names ${name}`).not.toContain(name);
-      const imports = [...declarations.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)].map(
-        (m) => m[1],
-      );
-      // No import at all: the router's types and the web types the options name are the SDK's own.
-      expect(imports).toEqual([]);
-      // Every procedure is spelled out in the file itself.
-      expect(declarations).toMatch(/record: MutationProcedure<\{\s+events: AuditEventInput\[\];/);
-      expect(declarations).toMatch(/status\?: "success" \| "failure" \| "job_scheduled"/);
-    }
-    // The main entry loads no Node built-in up front (browsers): downloads import them late.
+    const licence = readFileSync(join(unpacked, 'LICENSE'), 'utf8');
+    expect(licence).toBe(readFileSync(join(WORKSPACE, 'LICENSE'), 'utf8'));
+    expect(licence).toMatch(/^\s+Apache License\s+Version 2\.0, January 2004/);
+    expect(licence).toContain('END OF TERMS AND CONDITIONS');
+    // What is built in keeps its own licence: tRPC's MIT notice, once for both packages.
+    const notices = readFileSync(join(unpacked, 'dist/THIRD-PARTY-LICENSES.txt'), 'utf8');
+    expect(notices).toContain(`@trpc/client@${TRPC} (MIT)\n@trpc/server@${TRPC} (MIT)`);
+    expect(notices.match(/Permission is hereby granted/g)).toHaveLength(1);
+    expect(readFileSync(join(unpacked, 'README.md'), 'utf8')).toMatch(/Apache-2\.0/);
+  }, 120_000);
+
+  it('holds one declaration file that imports nothing and spells every procedure out', () => {
+    const declarations = readFileSync(join(unpacked, 'dist/index.d.cts'), 'utf8');
+    expect([...declarations.matchAll(SPECIFIER)].map((m) => m[1])).toEqual([]);
+    for (const name of UNPUBLISHED) expect(declarations, `names ${name}`).not.toContain(name);
+    // Every procedure is in the file itself, parts that have a public name by that name.
+    expect(declarations).toMatch(/\brecord: MutationProcedure<\{\s+events: AuditEventInput\[\];/);
+    expect(declarations).toMatch(/\blist: QueryProcedure<\{\s+filter\?: EventFilter \| undefined;/);
+    expect(declarations).toMatch(/\bitems: AuditEvent\[\];/);
+    expect(declarations).toMatch(/status\??: "success" \| "failure" \| "job_scheduled"/);
+    // The ESM entry's types are the same declarations (an ES module may import CommonJS).
+    expect(readFileSync(join(unpacked, 'dist/index.d.ts'), 'utf8')).toBe(
+      "export * from './index.cjs';\n",
+    );
+  });
+
+  it('holds JavaScript that imports no package and loads no Node built-in up front', () => {
     for (const file of ['index.js', 'index.cjs']) {
-      const code = readFileSync(join(unpacked, 'package/dist', file), 'utf8');
-      expect(code).not.toMatch(/(?:from|require\()\s*['"](node:)?(fs|stream|path|crypto|http)['"]/);
+      const code = readFileSync(join(unpacked, 'dist', file), 'utf8');
+      // Downloads load node:fs and node:stream late, by a name held in a variable, which
+      // bundlers are told to leave alone.
+      expect(
+        [...code.matchAll(SPECIFIER)].map((m) => m[1]),
+        file,
+      ).toEqual([]);
+      expect(code.match(/\bimport\(/g)).toHaveLength(1);
+      expect(code).toMatch(
+        /\bimport\(\/\* @vite-ignore \*\/ \/\* webpackIgnore: true \*\/ [\w$]+\)/,
+      );
+      expect(code).toContain('createAuditClient');
+      // tRPC's client is in it; its websocket and streaming links are not.
+      expect(code).toContain('TRPCClientError');
+      expect(code).not.toMatch(/connectionParams|jsonl|EventSource|WebSocket/);
+      expect(code.length).toBeLessThan(30_000);
     }
   });
 
   it('bundles for a browser without any Node.js module', async () => {
     const result = await build({
-      absWorkingDir: SDK_DIR,
+      absWorkingDir: unpacked,
       entryPoints: ['dist/index.js'],
       bundle: true,
       platform: 'browser',
@@ -165,96 +247,102 @@ describe('the packed @audit/sdk', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.some((input) => input.includes('@trpc/client'))).toBe(true);
-    expect(inputs.filter((input) => /^node:|(^|\/)node_modules\/@types\//.test(input))).toEqual([]);
+    expect(Object.keys(result.metafile.inputs)).toEqual(['dist/index.js']);
     expect(result.outputFiles[0]?.text).toContain('createAuditClient');
   });
 
-  it('installs into a project outside the workspace with only its declared dependencies', async () => {
+  it('installs offline from the tarball alone: one package, nothing under it', async () => {
     mkdirSync(project);
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({ name: 'audit-sdk-consumer', private: true, type: 'module' }, null, 2),
     );
+    // No registry: an empty cache, offline, and a registry address where nothing listens.
+    const npmEnv = cleanEnv({
+      npm_config_cache: join(scratch, 'npm-cache'),
+      npm_config_registry: 'http://127.0.0.1:9/',
+    });
     await sh(
       'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        tarball,
-        `typescript@${TYPESCRIPT}`,
-        `@types/node@${TYPES_NODE}`,
-      ],
+      ['install', '--offline', '--no-audit', '--no-fund', '--no-update-notifier', tarball],
       project,
+      npmEnv,
     );
-    const installed = readdirSync(join(project, 'node_modules'))
-      .flatMap((name) =>
-        name.startsWith('@')
-          ? readdirSync(join(project, 'node_modules', name)).map((scoped) => `${name}/${scoped}`)
-          : name.startsWith('.')
-            ? []
-            : [name],
-      )
-      .sort();
-    // The SDK, its two dependencies, and the consumer's own compiler and Node types.
-    expect(installed).toEqual([
-      '@audit/sdk',
-      '@trpc/client',
-      '@trpc/server',
-      '@types/node',
-      'typescript',
-      'undici-types',
-    ]);
+    const { stdout: tree } = await sh('npm', ['ls', '--all'], project, npmEnv);
+    console.log(`npm ls --all:\n${tree.trim()}`);
+    const { stdout: json } = await sh('npm', ['ls', '--all', '--json'], project, npmEnv);
+    const listed = JSON.parse(json) as {
+      dependencies: Record<string, { version: string; dependencies?: object }>;
+    };
+    expect(Object.keys(listed.dependencies)).toEqual(['@audit/sdk']);
+    expect(listed.dependencies['@audit/sdk']?.version).toBe('0.1.0');
+    expect(listed.dependencies['@audit/sdk']?.dependencies).toBeUndefined();
+
+    const installed = filesUnder(join(project, 'node_modules')).filter(
+      (file) => file.path !== '.package-lock.json',
+    );
+    expect(new Set(installed.map((file) => file.path.split('/').slice(0, 2).join('/')))).toEqual(
+      new Set(['@audit/sdk']),
+    );
+    expect(installed.some((file) => /typescript/i.test(file.path))).toBe(false);
+    const bytes = installed.reduce((sum, file) => sum + file.bytes, 0);
+    console.log(`node_modules: ${installed.length} files, ${bytes} bytes`);
+    expect(bytes).toBeLessThanOrEqual(MAX_UNPACKED_BYTES);
   }, 120_000);
 
-  it('type-checks the consumer, whose @ts-expect-error lines are each a real error', async () => {
-    copyFileSync(join(CONSUMER_DIR, 'consumer.ts'), join(project, 'consumer.ts'));
-    copyFileSync(join(CONSUMER_DIR, 'tsconfig.json'), join(project, 'tsconfig.json'));
-    const tsc = join(project, 'node_modules/typescript/bin/tsc');
-    // Unused @ts-expect-error directives are errors themselves: passing proves each line errs.
-    await sh('node', [tsc, '--noEmit', '-p', '.'], project);
+  it('type-checks strict consumers with the workspace tsc: no DOM, no @types, skipLibCheck off', async () => {
+    const { stdout: version } = await sh('node', [TSC, '--version'], WORKSPACE);
+    expect(version.trim()).toBe(`Version ${TYPESCRIPT}`);
+    for (const file of ['consumer.ts', 'consumer.cts', 'tsconfig.json']) {
+      copyFileSync(join(CONSUMER_DIR, file), join(project, file));
+    }
+    const config = JSON.parse(readFileSync(join(project, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: Record<string, unknown>;
+    };
+    expect(config.compilerOptions).toMatchObject({
+      strict: true,
+      skipLibCheck: false,
+      lib: ['ES2022'],
+      types: [],
+    });
+    // Compiles (to out/, run below). Unused @ts-expect-error directives are errors
+    // themselves: passing proves each marked line errs.
+    expect(await tscErrors(['-p', '.'], project)).toBe('');
 
     // And the errors are where they are meant to be: without the directives, exactly those
-    // lines fail.
-    const source = readFileSync(join(project, 'consumer.ts'), 'utf8').split('\n');
-    const expectedLines = source.flatMap((line, i) =>
-      line.trim().startsWith('// @ts-expect-error') ? [i + 2] : [],
+    // lines fail, and nothing else does (in the SDK's declarations least of all).
+    const expected: string[] = [];
+    for (const file of ['consumer.ts', 'consumer.cts']) {
+      const source = readFileSync(join(project, file), 'utf8').split('\n');
+      source.forEach((line, i) => {
+        if (line.trim().startsWith('// @ts-expect-error')) expected.push(`${file}(${i + 2})`);
+      });
+      writeFileSync(
+        join(project, file),
+        source
+          .map((line) => line.replace('// @ts-expect-error', '// (was expected to fail)'))
+          .join('\n'),
+      );
+    }
+    expect(expected.length).toBeGreaterThanOrEqual(14);
+    const failed = await tscErrors(['--noEmit', '-p', '.'], project);
+    const errorLines = [...failed.matchAll(/^([^(\s]+)\((\d+),\d+\): error/gm)].map(
+      (m) => `${m[1]}(${m[2]})`,
     );
-    expect(expectedLines.length).toBeGreaterThanOrEqual(10);
-    writeFileSync(
-      join(project, 'consumer.ts'),
-      source
-        .map((line) => line.replace('// @ts-expect-error', '// (was expected to fail)'))
-        .join('\n'),
-    );
-    const failed = await exec('node', [tsc, '--noEmit', '-p', '.'], {
-      cwd: project,
-      env: cleanEnv(),
-    }).then(
-      () => null,
-      (error: unknown) => (error as { stdout: string }).stdout,
-    );
-    expect(failed).not.toBeNull();
-    const errorLines = [...(failed ?? '').matchAll(/^consumer\.ts\((\d+),\d+\): error/gm)].map(
-      (m) => Number(m[1]),
-    );
-    expect([...new Set(errorLines)]).toEqual(expectedLines);
-    copyFileSync(join(CONSUMER_DIR, 'consumer.ts'), join(project, 'consumer.ts'));
+    expect([...new Set(errorLines)].sort(), failed).toEqual(expected.sort());
+    for (const file of ['consumer.ts', 'consumer.cts']) {
+      copyFileSync(join(CONSUMER_DIR, file), join(project, file));
+    }
 
-    // The SDK's own declarations hold up under full checking too (the tRPC runtime it still
-    // depends on brings declarations that need the DOM library and `ws`: not ours to judge).
-    const strict = await exec('node', [tsc, '--noEmit', '-p', '.', '--skipLibCheck', 'false'], {
-      cwd: project,
-      env: cleanEnv(),
-    }).then(
-      () => '',
-      (error: unknown) => (error as { stdout: string }).stdout,
-    );
-    const ours = strict.split('\n').filter((line) => /@audit\/sdk|^consumer\.ts/.test(line));
-    expect(ours).toEqual([]);
-  }, 60_000);
+    // A browser project, with the DOM library and a bundler's resolution (the `import` entry):
+    // the real fetch, AbortSignal and WritableStream fit the SDK's options.
+    const browser = join(project, 'browser');
+    mkdirSync(browser);
+    for (const file of ['browser.ts', 'tsconfig.json']) {
+      copyFileSync(join(BROWSER_CONSUMER_DIR, file), join(browser, file));
+    }
+    expect(await tscErrors(['-p', '.'], browser)).toBe('');
+  }, 120_000);
 
   describe('run against a live server', () => {
     let live: LiveServer;
@@ -271,9 +359,7 @@ describe('the packed @audit/sdk', () => {
       await live.close();
     });
 
-    it('the compiled consumer records, queries, reports a job and exports', async () => {
-      const tsc = join(project, 'node_modules/typescript/bin/tsc');
-      await sh('node', [tsc, '-p', '.'], project);
+    it('the compiled ESM consumer records, queries, reports a job and exports', async () => {
       const exportPath = join(scratch, 'consumer-export.zip');
       const token = await live.token('consumer-svc');
       const { stdout } = await sh(
@@ -324,18 +410,28 @@ describe('the packed @audit/sdk', () => {
       ).toBe(true);
     }, 60_000);
 
-    it('loads through require() too (the CommonJS build)', async () => {
+    it('the compiled CommonJS consumer, through require(), records an event and lists it', async () => {
+      const token = await live.token('consumer-cjs');
       const { stdout } = await sh(
         'node',
-        [
-          '-e',
-          `const sdk = require('@audit/sdk');
-           const c = sdk.createAuditClient({ url: ${JSON.stringify(live.url)}, token: 'alm_x' });
-           console.log(JSON.stringify({ create: typeof sdk.createAuditClient, recorder: typeof c.recorder, max: sdk.MAX_BATCH }));`,
-        ],
+        [join(project, 'out/consumer.cjs')],
         project,
+        cleanEnv({ AUDIT_URL: live.url, AUDIT_TOKEN: token }),
       );
-      expect(JSON.parse(stdout)).toEqual({ create: 'function', recorder: 'function', max: 1000 });
-    });
+      const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+        eventId: string;
+      };
+      expect(report).toEqual({
+        stored: 1,
+        eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        listed: [{ eventId: report.eventId, userName: 'dave', action: 'login' }],
+        status: 'success',
+        maxBatch: 1000,
+      });
+      // The CommonJS file is what ran: it requires the package's `require` entry.
+      expect(readFileSync(join(project, 'out/consumer.cjs'), 'utf8')).toMatch(
+        /require\("@audit\/sdk"\)/,
+      );
+    }, 60_000);
   });
 });

@@ -1,17 +1,23 @@
 /* eslint-disable -- compiled only against the packed tarball, by src/package.test.ts */
 // A service using the published @audit/sdk the way a project outside this repository does.
-// The packaging test installs the packed tarball (and only its declared dependencies) into
-// a fresh project, type-checks this file with tsc — each @ts-expect-error line must really be
-// an error — compiles it, and runs it against a live server (AUDIT_URL, AUDIT_TOKEN,
-// EXPORT_PATH). It prints one JSON line for the test to check.
+// The packaging test installs the packed tarball (alone: it has no dependencies) into a fresh
+// project, type-checks this file with tsc at its strictest — no DOM library, no @types at all,
+// skipLibCheck off; each @ts-expect-error line must really be an error — compiles it, and
+// runs it against a live server (AUDIT_URL, AUDIT_TOKEN, EXPORT_PATH). It prints one JSON
+// line for the test to check.
 import {
   createAuditClient,
   RecordRejectedError,
+  TRPCClientError,
   type AuditEvent,
   type AuditEventInput,
   type EventFilter,
   type Job,
 } from '@audit/sdk';
+
+// Without @types/node or the DOM library, the two globals this script uses are its own to declare.
+declare const process: { env: Record<string, string | undefined> };
+declare const console: { log(line: string): void };
 
 const url = process.env.AUDIT_URL ?? 'http://127.0.0.1:3000';
 const token = process.env.AUDIT_TOKEN ?? '';
@@ -141,5 +147,12 @@ export function typeErrors(): void {
   const typo: string = page.items[0]?.userNmae;
   // @ts-expect-error a column that cannot be sorted on
   void audit.list({ sort: { field: 'metadata', direction: 'asc' } });
+  // @ts-expect-error a field of the filter given a number
+  void audit.iterate({ userName: 42 });
   void typo;
+  const error: unknown = new Error('x');
+  if (error instanceof TRPCClientError) {
+    // @ts-expect-error API errors carry the API's own codes
+    if (error.data?.code === 'NO_SUCH_CODE') void error.data.httpStatus;
+  }
 }
