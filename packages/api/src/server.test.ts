@@ -55,6 +55,44 @@ describe('HTTP server', () => {
     }
   });
 
+  it('answers 503 with Retry-After on every route while the database is out of reach, and 500 for any other failure', async () => {
+    const bare = await createDb({ dataDir: 'memory://' });
+    const server = await buildServer({
+      config: { LOG_LEVEL: 'silent' },
+      store: bare,
+      archiveDir: tmpdir(),
+    });
+    const { pglite } = bare.raw as Extract<typeof bare.raw, { driver: 'pglite' }>;
+    const query = pglite.query.bind(pglite);
+    const auth = { authorization: `Bearer alm_${'x'.repeat(43)}` };
+    try {
+      // What postgres.js raises when PostgreSQL refuses the connection.
+      pglite.query = () =>
+        Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      for (const url of ['/healthz', '/trpc/auditLogs.list', '/archives/1/download']) {
+        const response = await server.inject({ method: 'GET', url, headers: auth });
+        expect(response.statusCode, url).toBe(503);
+        expect(response.headers['retry-after'], url).toBe('2');
+        expect(response.body, url).toContain('the database is unavailable');
+        expect(response.body, url).not.toContain('ECONNREFUSED');
+      }
+      const ready = await server.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ ready: false });
+
+      pglite.query = () => Promise.reject(new Error('boom'));
+      for (const url of ['/healthz', '/trpc/auditLogs.list']) {
+        const response = await server.inject({ method: 'GET', url, headers: auth });
+        expect(response.statusCode, url).toBe(500);
+        expect(response.headers['retry-after'], url).toBeUndefined();
+      }
+    } finally {
+      pglite.query = query;
+      await server.close();
+      await bare.close();
+    }
+  });
+
   it('serves /metrics in Prometheus format, counting requests by procedure and status', async () => {
     const server = await app;
     await server.inject({ method: 'GET', url: '/trpc/auth.me' });

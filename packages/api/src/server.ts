@@ -15,6 +15,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sha256Hex } from './auth/secrets';
 import { DEFAULT_RATE_LIMIT, type Config } from './config';
 import { findArchive } from './data/archives';
+import { isDatabaseUnavailable } from './data/db-errors';
+import { UnavailableError } from './data/errors';
 import { EVENTS_READ_BUDGET } from './data/event-counts';
 import { recordOwnEvent } from './data/audit-trail';
 import { actorName, tenantScopeOf, type Principal } from './data/principals';
@@ -44,6 +46,12 @@ export interface ServerOptions {
   /** Counters /metrics shows; the process's job runner adds to the same (main.ts). */
   metrics?: Metrics;
 }
+
+/**
+ * Retry-After of a 503 while the database is out of reach, in seconds: long enough not to
+ * hammer a restarting server, short enough that a brief drop costs clients little.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 /** Largest request body: a batch of 1 000 events with room for their details. */
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -147,9 +155,30 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       onError: ({ error, path, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        } else if (error.code === 'SERVICE_UNAVAILABLE') {
+          req.log.warn({ path, reason: reasonOf(error) }, 'database unavailable');
         }
       },
+      // Clients (the SDK among them) wait this long before trying again.
+      responseMeta: ({ errors }) =>
+        errors.some((error) => error.code === 'SERVICE_UNAVAILABLE')
+          ? { headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } }
+          : {},
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  // The plain routes (archive download, health): a database out of reach is a 503 there too.
+  // Anything else goes on to Fastify's own handler (a 500, logged).
+  app.setErrorHandler((error, req, reply) => {
+    const unavailable =
+      (error instanceof TRPCError && error.code === 'SERVICE_UNAVAILABLE') ||
+      isDatabaseUnavailable(error);
+    if (!unavailable) throw error;
+    req.log.warn({ reason: reasonOf(error) }, 'database unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+      .send({ error: new UnavailableError().message });
   });
 
   // Archives stream from a plain route: tRPC answers in JSON, a download is a file.
@@ -261,6 +290,13 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
     }
     return reply.code(404).send({ error: `no route ${req.method} ${path}` });
   });
+}
+
+/** The driver's words for an outage, for the log (the client gets none of them). */
+function reasonOf(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Who sent a request and with what credentials; its cookies read-only (the caller may add more). */

@@ -4,7 +4,8 @@ import { ZodError } from 'zod';
 
 import { API_TOKEN_PREFIX } from './auth/secrets';
 import type { RequestMeta } from './data/audit-trail';
-import { DomainError } from './data/errors';
+import { isDatabaseUnavailable } from './data/db-errors';
+import { DomainError, UnavailableError } from './data/errors';
 import { eventScope, type EventScope } from './data/events';
 import {
   findSessionPrincipal,
@@ -55,6 +56,15 @@ export interface RequestCredentials {
 }
 
 export async function createContext(deps: AppDeps, request: RequestCredentials): Promise<Context> {
+  try {
+    return await contextOf(deps, request);
+  } catch (error) {
+    // Runs before any procedure's middleware: a database outage here must be a 503 too.
+    throw domainTRPCError(error) ?? error;
+  }
+}
+
+async function contextOf(deps: AppDeps, request: RequestCredentials): Promise<Context> {
   const { db } = deps.store;
   const now = deps.clock();
   let principal: Principal | null = null;
@@ -127,7 +137,29 @@ const DOMAIN_ERROR_CODES = {
   'not-found': 'NOT_FOUND',
   'invalid-input': 'BAD_REQUEST',
   conflict: 'CONFLICT',
+  // 503; server.ts adds Retry-After.
+  unavailable: 'SERVICE_UNAVAILABLE',
 } as const satisfies Record<DomainError['kind'], TRPCError['code']>;
+
+/**
+ * The tRPC error for a failure that has a name: a domain error, or the database being out of
+ * reach (any query's connection error becomes UnavailableError). Undefined for the rest,
+ * which stay internal errors.
+ */
+export function domainTRPCError(error: unknown): TRPCError | undefined {
+  const domain =
+    error instanceof DomainError
+      ? error
+      : isDatabaseUnavailable(error)
+        ? new UnavailableError({ cause: error })
+        : undefined;
+  if (!domain) return undefined;
+  return new TRPCError({
+    code: DOMAIN_ERROR_CODES[domain.kind],
+    message: domain.message,
+    cause: domain,
+  });
+}
 
 /**
  * Every procedure starts here. Its raw input is checked first (schemas/raw-input.ts: no
@@ -146,10 +178,12 @@ export const publicProcedure = t.procedure
     const result = await next();
     if (result.ok) return result;
     const { error } = result;
-    if (error.cause instanceof DomainError) {
-      const cause = error.cause;
-      throw new TRPCError({ code: DOMAIN_ERROR_CODES[cause.kind], message: cause.message, cause });
-    }
+    // A code a procedure chose itself stays; only what it threw unnamed is mapped.
+    const named =
+      error.code === 'INTERNAL_SERVER_ERROR' || error.cause instanceof DomainError
+        ? domainTRPCError(error.cause)
+        : undefined;
+    if (named) throw named;
     if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       error.message = describeZodError(error.cause);
     }
