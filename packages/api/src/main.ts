@@ -5,6 +5,7 @@ import { createDb } from '@audit/db';
 
 import { ensureFirstAdmin } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { isDatabaseUnavailable } from './data/db-errors';
 import { heapLimitWarning } from './heap';
 import { startBackgroundWork } from './jobs/background';
 import { ensureRetentionJob } from './jobs/retention';
@@ -40,10 +41,19 @@ async function main(): Promise<void> {
       metrics.jobSeconds.observe({ type: job.type }, seconds);
     },
     onJobError: (error, job) => {
-      app.log.error({ err: error, jobId: job?.id }, 'job failed');
+      // An outage is logged by every poll until it ends: a line each, not a stack each.
+      if (isDatabaseUnavailable(error)) {
+        app.log.warn({ jobId: job?.id }, 'jobs wait: the database is unavailable');
+      } else {
+        app.log.error({ err: error, jobId: job?.id }, 'job failed');
+      }
     },
     onCompactionError: (error) => {
-      app.log.error({ err: error }, 'compacting event counts failed');
+      if (isDatabaseUnavailable(error)) {
+        app.log.warn('count compaction waits: the database is unavailable');
+      } else {
+        app.log.error({ err: error }, 'compacting event counts failed');
+      }
     },
   });
   if (admin.generatedPassword) {
@@ -73,8 +83,13 @@ async function main(): Promise<void> {
       ),
     ]);
     if (!finished) {
-      const released = await background.releaseClaims();
-      app.log.warn({ released }, 'job still running at shutdown: its claim is released');
+      try {
+        const released = await background.releaseClaims();
+        app.log.warn({ released }, 'job still running at shutdown: its claim is released');
+      } catch (error) {
+        // The database is out of reach: the claim lapses with its lease instead.
+        app.log.warn({ err: error }, 'could not release the job claim at shutdown');
+      }
     }
     await store.close();
     clearTimeout(deadline);

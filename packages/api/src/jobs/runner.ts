@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { jobs, type AuditDb, type Database, type Job } from '@audit/db';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 
+import { isDatabaseUnavailable } from '../data/db-errors';
 import { nextRun } from './recurrence';
 
 /** What a job's code sees while it runs. */
@@ -71,6 +72,8 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Jobs this process had in hand when the database went away: handed back once it answers. */
+  private readonly interrupted = new Set<string>();
 
   constructor(private readonly options: JobRunnerOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -90,6 +93,7 @@ export class JobRunner {
       if (this.stopped) return;
       this.running = (async () => {
         try {
+          await this.handBackInterrupted();
           await this.recoverInterrupted();
           while (!this.stopped && (await this.runOnce())) {
             // keep going while there is work
@@ -216,7 +220,7 @@ export class JobRunner {
     const handler = this.options.handlers[claimed.type];
     if (!handler) throw new Error(`no handler for job type ${claimed.type}`);
     const abort = new AbortController();
-    let job = claimed;
+    const job = claimed;
     const ctx: JobContext = {
       job,
       store: this.options.store,
@@ -269,29 +273,105 @@ export class JobRunner {
       ended('success');
     } catch (error) {
       if (error instanceof SimulatedCrash) throw error; // the "process" is gone: write nothing
-      const now = this.clock();
-      const [current] = await this.db.select().from(jobs).where(eq(jobs.id, job.id));
-      job = current ?? job;
-      const canceled =
-        error instanceof JobCanceled || (abort.signal.aborted && job.cancelRequested);
-      if (!canceled) this.options.onError?.(error, job);
-      await this.db.transaction(async (tx) => {
-        await tx
-          .update(jobs)
-          .set({
-            state: canceled ? 'canceled' : 'failure',
-            summary: canceled ? (handler.canceledSummary?.(job) ?? 'Canceled') : job.summary,
-            error: canceled ? null : describeFailure(error),
-            endedAt: now,
-            lockedBy: null,
-            lockedUntil: null,
-            updatedAt: now,
-          })
-          .where(eq(jobs.id, job.id));
-        await this.scheduleNext(tx, job, now);
-      });
-      ended(canceled ? 'canceled' : 'failure');
+      if (isDatabaseUnavailable(error)) {
+        await this.interrupt(job, error);
+        return;
+      }
+      let outcome: 'failure' | 'canceled';
+      try {
+        outcome = await this.recordFailure(job, error, abort.signal, handler);
+      } catch (recordError) {
+        // The job's end could not be written: it is as good as interrupted.
+        if (!isDatabaseUnavailable(recordError)) throw recordError;
+        await this.interrupt(job, recordError);
+        return;
+      }
+      ended(outcome);
     }
+  }
+
+  /**
+   * The database went away under a job: not the job's failure. Its claim is handed back (now,
+   * or on a later poll once the database answers) and it runs again from its checkpoint, as
+   * after a crash.
+   */
+  private async interrupt(job: Job, error: unknown): Promise<void> {
+    this.interrupted.add(job.id);
+    this.options.onError?.(error, job);
+    try {
+      await this.handBackInterrupted();
+    } catch {
+      // Still out of reach: the next poll tries again.
+    }
+  }
+
+  /** Schedules again the jobs interrupted by an outage; a cancel asked meanwhile wins. */
+  private async handBackInterrupted(): Promise<void> {
+    if (this.interrupted.size === 0) return;
+    const ids = [...this.interrupted];
+    const now = this.clock();
+    const ours = and(
+      inArray(jobs.id, ids),
+      eq(jobs.lockedBy, this.workerId),
+      eq(jobs.state, 'in_progress'),
+    );
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(jobs)
+        .set({
+          state: 'canceled',
+          summary: 'Canceled',
+          endedAt: now,
+          lockedBy: null,
+          lockedUntil: null,
+          updatedAt: now,
+        })
+        .where(and(ours, eq(jobs.cancelRequested, true)));
+      await tx
+        .update(jobs)
+        .set({
+          state: 'scheduled',
+          scheduledAt: now,
+          summary: 'Interrupted: the database was unavailable; resuming',
+          // An outage is not the job's doing: it uses up no attempt.
+          attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
+          lockedBy: null,
+          lockedUntil: null,
+          updatedAt: now,
+        })
+        .where(ours);
+    });
+    for (const id of ids) this.interrupted.delete(id);
+  }
+
+  /** A run that failed or was canceled: its end, as the job shows it. */
+  private async recordFailure(
+    claimed: Job,
+    error: unknown,
+    signal: AbortSignal,
+    handler: JobHandler,
+  ): Promise<'failure' | 'canceled'> {
+    const now = this.clock();
+    const [current] = await this.db.select().from(jobs).where(eq(jobs.id, claimed.id));
+    const job = current ?? claimed;
+    const canceled = error instanceof JobCanceled || (signal.aborted && job.cancelRequested);
+    if (!canceled) this.options.onError?.(error, job);
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(jobs)
+        .set({
+          state: canceled ? 'canceled' : 'failure',
+          summary: canceled ? (handler.canceledSummary?.(job) ?? 'Canceled') : job.summary,
+          error: canceled ? null : describeFailure(error),
+          endedAt: now,
+          lockedBy: null,
+          lockedUntil: null,
+          updatedAt: now,
+        })
+        .where(eq(jobs.id, job.id));
+      await this.scheduleNext(tx, job, now);
+    });
+    return canceled ? 'canceled' : 'failure';
   }
 
   /** A recurring job, once a run ends, schedules its next run. */
