@@ -164,7 +164,7 @@ export class JobRunner {
                 // scheduledAt (resetting it to now shifted a daily schedule to the hour of
                 // the resumption).
                 state: 'scheduled',
-                scheduledAt: sql`least(${jobs.scheduledAt}, ${now})`,
+                scheduledAt: sql`least(${jobs.scheduledAt}, ${now.toISOString()}::timestamptz)`,
                 summary: `Interrupted; resuming (attempt ${job.attempts + 1})`,
                 lockedBy: null,
                 lockedUntil: null,
