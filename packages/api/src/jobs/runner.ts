@@ -331,7 +331,8 @@ export class JobRunner {
         .update(jobs)
         .set({
           state: 'scheduled',
-          scheduledAt: now,
+          // As recoverInterrupted: due now, but a recurring job keeps its schedule.
+          scheduledAt: sql`least(${jobs.scheduledAt}, ${now.toISOString()}::timestamptz)`,
           summary: 'Interrupted: the database was unavailable; resuming',
           // An outage is not the job's doing: it uses up no attempt.
           attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
