@@ -276,6 +276,35 @@ describe('@audit/sdk against a live server', () => {
     expect(() => client.recorder({ concurrency: 9 })).toThrow(/concurrency must be .* 1 to 8/);
   });
 
+  it('regression: a call that timed out was reported refused; it is retried, and nothing is lost', async () => {
+    let calls = 0;
+    const client = createAuditClient({
+      url: live.url,
+      token,
+      timeoutMs: 300,
+      retry: FAST_RETRY,
+      fetch: async (input, init) => {
+        // The first answer comes too late: the call times out, though the server stored it.
+        const answer = await fetch(input, init);
+        if (++calls === 1) await new Promise((resolve) => setTimeout(resolve, 1000));
+        const signal = (init as RequestInit | undefined)?.signal;
+        if (signal?.aborted) throw signal.reason;
+        return answer;
+      },
+    });
+    const outcome = await client.record(
+      Array.from({ length: 20 }, (_, i) => ({
+        userName: 'slow',
+        taskName: 'sdk.timeout',
+        status: 'success' as const,
+        metadata: { i },
+      })),
+    );
+    expect(calls).toBe(2);
+    expect(outcome).toMatchObject({ stored: 0, duplicates: 20 });
+    expect(await stored('sdk.timeout')).toHaveLength(20);
+  });
+
   it('splits a batch that a proxy finds too large', async () => {
     proxy.maxBodyBytes = 40_000;
     try {

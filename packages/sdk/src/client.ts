@@ -5,6 +5,7 @@ import { httpError, writeBody, type DownloadDestination } from './download';
 import {
   ExportFailedError,
   RecorderError,
+  RequestTimeoutError,
   type RecordDeliveryError,
   type RecordRejectedError,
 } from './errors';
@@ -213,17 +214,37 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
     links: [httpLink({ url: `${url}/trpc`, fetch: apiFetch, headers })],
   });
 
-  const timeout = () => ({ signal: AbortSignal.timeout(timeoutMs) });
+  /** One call, given at most timeoutMs (and canceled with `signal`); a timeout is retried. */
+  async function timed<T>(
+    call: (options: { signal: AbortSignal }) => Promise<T>,
+    signal?: AbortSignalLike,
+  ): Promise<T> {
+    const timer = AbortSignal.timeout(timeoutMs);
+    try {
+      return await call({
+        signal: signal ? AbortSignal.any([signal as AbortSignal, timer]) : timer,
+      });
+    } catch (error) {
+      if (timer.aborted && !signal?.aborted) {
+        throw new RequestTimeoutError(timeoutMs, { cause: error });
+      }
+      throw error;
+    }
+  }
   const retried = <T>(call: () => Promise<T>, signal?: AbortSignalLike) =>
     withRetry(policy, call, signal);
-  const send = (events: PreparedEvent[]) => trpc.auditLogs.record.mutate({ events }, timeout());
+  const send = (events: PreparedEvent[]) =>
+    timed((o) => trpc.auditLogs.record.mutate({ events }, o));
 
   const jobs: AuditClient['jobs'] = {
-    report: (input) => retried(() => trpc.jobs.report.mutate(input, timeout())),
-    byId: (id) => retried(() => trpc.jobs.byId.query({ id }, timeout())),
+    report: (input) => retried(() => timed((o) => trpc.jobs.report.mutate(input, o))),
+    byId: (id) => retried(() => timed((o) => trpc.jobs.byId.query({ id }, o))),
     async wait(id, control = {}) {
       for (;;) {
-        const job = await retried(() => trpc.jobs.byId.query({ id }, timeout()), control.signal);
+        const job = await retried(
+          () => timed((o) => trpc.jobs.byId.query({ id }, o), control.signal),
+          control.signal,
+        );
         control.onProgress?.(job);
         if (ENDED_STATES.has(job.state)) return job;
         await sleep(control.pollIntervalMs ?? 1000, control.signal);
@@ -273,13 +294,12 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
       };
     },
 
-    list: (input = {}) => retried(() => trpc.auditLogs.list.query(input, timeout())),
+    list: (input = {}) => retried(() => timed((o) => trpc.auditLogs.list.query(input, o))),
 
     byId: (id, occurredAt) =>
       retried(() =>
-        trpc.auditLogs.byId.query(
-          occurredAt === undefined ? { id } : { id, occurredAt },
-          timeout(),
+        timed((o) =>
+          trpc.auditLogs.byId.query(occurredAt === undefined ? { id } : { id, occurredAt }, o),
         ),
       ),
 
@@ -290,13 +310,10 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
       do {
         const page = await retried(
           () =>
-            trpc.auditLogs.list.query(
-              { filter, sort, limit, cursor, withTotal: false },
-              {
-                signal: signal
-                  ? AbortSignal.any([signal as AbortSignal, timeout().signal])
-                  : timeout().signal,
-              },
+            timed(
+              (o) =>
+                trpc.auditLogs.list.query({ filter, sort, limit, cursor, withTotal: false }, o),
+              signal,
             ),
           signal,
         );
@@ -307,7 +324,7 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
 
     async exportTo(filter, settings, destination, control = {}) {
       // Not retried: a second call would start a second export.
-      const created = await trpc.exports.create.mutate({ ...settings, filter }, timeout());
+      const created = await timed((o) => trpc.exports.create.mutate({ ...settings, filter }, o));
       control.onProgress?.(created);
       const job = ENDED_STATES.has(created.state) ? created : await jobs.wait(created.id, control);
       if (job.state !== 'success') {
@@ -321,7 +338,7 @@ export function createAuditClient(options: AuditClientOptions): AuditClient {
       let archiveId = str(result.archiveId);
       if (!archiveId) {
         const archives = await retried(() =>
-          trpc.exports.list.query({ kind: 'export', limit: 500 }, timeout()),
+          timed((o) => trpc.exports.list.query({ kind: 'export', limit: 500 }, o)),
         );
         archiveId = archives.items.find((a) => a.jobId === job.id)?.id ?? '';
       }

@@ -14,6 +14,17 @@ export class AuditHttpError extends Error {
   }
 }
 
+/**
+ * No answer within `timeoutMs`. Unlike a caller's cancel, worth trying again: a record call
+ * timed out was reported refused, and its events lost to the recorder.
+ */
+export class RequestTimeoutError extends Error {
+  override name = 'RequestTimeoutError';
+  constructor(timeoutMs: number, options?: ErrorOptions) {
+    super(`no answer within ${timeoutMs} ms`, options);
+  }
+}
+
 /** `record()` was called while `maxQueue` events were waiting: slow down or raise the limit. */
 export class RecorderQueueFullError extends Error {
   override name = 'RecorderQueueFullError';

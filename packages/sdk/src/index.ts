@@ -26,6 +26,7 @@ export {
   ExportFailedError,
   RecordDeliveryError,
   RecorderClosedError,
+  RequestTimeoutError,
   RecorderError,
   RecorderQueueFullError,
   RecordRejectedError,
