@@ -7,7 +7,17 @@ import type { Database } from './client';
 import { ensureEventPartitions } from './partitions';
 import { queryRows } from './sql';
 
-export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+/**
+ * Set only in the server bundle (packages/api/build.mjs), which carries a copy of the
+ * migrations beside itself: there, `import.meta.url` is the bundle's, not this file's.
+ */
+declare const AUDIT_BUNDLED_MIGRATIONS: string | undefined;
+
+export const migrationsFolder = fileURLToPath(
+  typeof AUDIT_BUNDLED_MIGRATIONS === 'string'
+    ? new URL(AUDIT_BUNDLED_MIGRATIONS, import.meta.url)
+    : new URL('../migrations', import.meta.url),
+);
 
 // Any constant will do; it only has to be the same in every process.
 const MIGRATION_LOCK = 7_412_003_001;
