@@ -1,14 +1,25 @@
-// The server as `pnpm start` runs it (main.ts in its own process, on PGlite): how it stops.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The server in its own process, how it starts and stops: as `pnpm start` and production run it
+// (the bundle, dist/main.mjs, under plain node) and from its sources (main.ts under tsx). On the
+// database the suite runs on: a fresh PostgreSQL database when DATABASE_URL is set, else PGlite.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
+const BUNDLE = join(import.meta.dirname, '../dist/main.mjs');
+const ADMIN_PASSWORD = 'main-test-admin-password';
+
+/** How each way of running the server is started: node's arguments. */
+const LAUNCHERS = {
+  'the bundle (node dist/main.mjs)': ['--max-old-space-size=1024', BUNDLE],
+  'the sources (tsx main.ts)': ['--import', 'tsx', MAIN],
+} as const;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -22,11 +33,11 @@ async function waitReady(port: number, child: ChildProcess): Promise<void> {
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (r) => r.ok,
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      async (r) => r.ok && ((await r.json()) as { ready?: unknown }).ready === true,
       () => false,
     );
-    if (ok) return;
+    if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('the server never became ready');
@@ -42,35 +53,62 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('the server process', () => {
-  const dirs: string[] = [];
-  const pids: number[] = [];
-  afterEach(() => {
-    for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+describe.each(Object.entries(LAUNCHERS))('the server process, %s', (_name, args) => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  beforeAll(() => {
+    // What `pnpm start` does first; a no-op when dist/ is newer than everything it was built from.
+    execFileSync(process.execPath, [join(import.meta.dirname, '../build.mjs'), '--if-stale'], {
+      stdio: 'inherit',
+    });
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  function env(port: number): NodeJS.ProcessEnv {
-    const dataDir = mkdtempSync(join(tmpdir(), 'audit-main-'));
-    dirs.push(dataDir);
-    const { DATABASE_URL: _ignored, ...rest } = process.env;
-    return {
-      ...rest,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD: 'main-test-admin-password',
-      LOG_LEVEL: 'warn',
-    };
+  function watch(pid: number | undefined): void {
+    cleanups.push(() => {
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+    });
   }
 
-  it('exits with 0 within 10 s of SIGTERM', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: env(port),
-      stdio: 'ignore',
+  /** The server's settings: a fresh database of its own. */
+  async function env(port: number): Promise<NodeJS.ProcessEnv> {
+    const { DATABASE_URL: url, ...rest } = process.env;
+    const settings = { ...rest, PORT: String(port), ADMIN_PASSWORD, LOG_LEVEL: 'warn' };
+    if (!url) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'audit-main-'));
+      cleanups.push(() => {
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+      return { ...settings, DATA_DIR: dataDir };
+    }
+    const name = `audit_main_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = postgres(url, { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    cleanups.push(async () => {
+      const dropper = postgres(url, { max: 1, onnotice: () => undefined });
+      await dropper.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropper.end();
     });
-    pids.push(child.pid ?? 0);
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${name}`;
+    return { ...settings, DATABASE_URL: dbUrl.toString() };
+  }
+
+  it('starts, serves, and exits with 0 within 10 s of SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, args, { env: await env(port), stdio: 'ignore' });
+    watch(child.pid);
     await waitReady(port, child);
+    // A request that needs the migrated database and the first admin.
+    const login = await fetch(`http://127.0.0.1:${port}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    expect(login.headers.get('set-cookie')).toBeTruthy();
     const sent = performance.now();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -80,16 +118,16 @@ describe('the server process', () => {
 
   it('stops by itself when its parent dies without passing a signal on (no orphan)', async () => {
     const port = await freePort();
-    // A shell stands for `pnpm start`: it is the server's parent, and is killed outright.
-    const shell = spawn(
-      'sh',
-      ['-c', `"${process.execPath}" --import tsx "${MAIN}" & echo $!; wait`],
-      { env: env(port), stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    pids.push(shell.pid ?? 0);
+    // A shell stands for a parent such as pnpm: it is the server's parent, and is killed outright.
+    const command = [process.execPath, ...args].map((arg) => `"${arg}"`).join(' ');
+    const shell = spawn('sh', ['-c', `${command} & echo $!; wait`], {
+      env: await env(port),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    watch(shell.pid);
     const [line] = (await once(shell.stdout, 'data')) as [Buffer];
     const server = Number(line.toString().trim());
-    pids.push(server);
+    watch(server);
     await waitReady(port, shell);
     shell.kill('SIGKILL');
     const until = Date.now() + 15_000;
