@@ -1,11 +1,11 @@
 /**
  * PGlite's footprint (the target: the embedded default idles at ≤ 300 MB RSS). The real
- * server, `packages/api/src/main.ts` as `pnpm start` runs it, in a child process: first on a
- * fresh data directory (initdb and migrations), then on the data directory the benchmark
- * loaded. RSS is read from /proc: the server's, and during a first start the server's plus
+ * server, the bundle `packages/api/dist/main.mjs` as `pnpm start` runs it (plain node, 1 GB
+ * heap limit), in a child process: first on a fresh data directory (initdb and migrations),
+ * then on the data directory the benchmark loaded. RSS is read from /proc: the server's, and during a first start the server's plus
  * its children's (PGlite's initdb runs in one).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,7 @@ interface Started {
   peakServer: number;
 }
 
-/** `pnpm start`'s server (tsx, main.ts) on `dataDir`; resolves once it listens. */
+/** `pnpm start`'s server (node dist/main.mjs) on `dataDir`; resolves once it listens. */
 async function startServer(dataDir: string): Promise<Started> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
@@ -72,7 +72,7 @@ async function startServer(dataDir: string): Promise<Started> {
     LOG_LEVEL: 'info',
   });
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--max-old-space-size=1024', 'dist/main.mjs'], {
     cwd: apiDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -221,6 +221,8 @@ export async function runPgliteMemory(
   const what = (requests: number) =>
     `${formatCount(requests)} requests (${rounds} batches of 1 000 events recorded; lists, histograms, facets)`;
 
+  // As `pnpm start` does first: the bundle, built when missing or stale.
+  execFileSync(process.execPath, [join(apiDir, 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
   const fresh = mkdtempSync(join(tmpdir(), 'audit-bench-memory-'));
   try {
     log('  memory: first start of the server on an empty PGlite data directory…');

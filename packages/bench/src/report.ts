@@ -95,8 +95,8 @@ export function renderMarkdown(report: Report): string {
       'of a month < 1 s without archive; on PGlite every list scenario p95 ≤ 250 ms.',
   );
   out.push(
-    '- **PGlite server memory**: the real server (`main.ts`, as ' +
-      '`pnpm start` runs it) in its own process, first on an empty data directory (initdb in a ' +
+    '- **PGlite server memory**: the real server (the bundle `dist/main.mjs` under plain node, ' +
+      'as `pnpm start` runs it) in its own process, first on an empty data directory (initdb in a ' +
       'child process, migrations), then on the loaded one: peak RSS while it starts, and RSS ' +
       'once idle, after its start and after a round of requests (target ≤ 300 MB).',
   );
