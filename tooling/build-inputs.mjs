@@ -2,8 +2,9 @@
 // bundle) records every file it read — its whole module graph, workspace packages included, plus
 // its configuration — and when it started. It is stale when its outputs or that record are
 // missing, or when any recorded file is gone or changed since the build started.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import process from 'node:process';
 
 /**
  * Writes the record of a build to `file`: `inputs` are paths (absolute, or relative to `base`),
@@ -14,7 +15,10 @@ export function writeBuildInputs(file, { startedAt, inputs, base }) {
   const files = [...new Set(inputs.map((input) => resolve(base, input)))]
     .map((input) => relative(here, input))
     .sort();
-  writeFileSync(file, `${JSON.stringify({ startedAt, inputs: files }, null, 1)}\n`);
+  // Written aside and renamed: a reader never sees half a record.
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, `${JSON.stringify({ startedAt, inputs: files }, null, 1)}\n`);
+  renameSync(aside, file);
 }
 
 /** Why the build recorded in `file` must run again, or null when it is up to date. */

@@ -5,10 +5,21 @@
 // so neither survives bundling, and node_modules is needed anyway. The migrations are copied
 // to dist/migrations, where the bundle looks for them.
 //
+// Every file is replaced whole (written aside, then renamed), and nothing is deleted first: a
+// server starting, or a second build running, meanwhile never finds dist/ empty or half written.
+//
 // `node build.mjs --if-stale` builds only when a file the last build read has changed since.
 import console from 'node:console';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 
 import { build } from 'esbuild';
@@ -27,17 +38,24 @@ if (process.argv.includes('--if-stale')) {
   console.log(`Building the server (packages/api/dist): ${reason}`);
 }
 
+function replaceFile(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const aside = `${path}.${process.pid}.tmp`;
+  writeFileSync(aside, contents);
+  renameSync(aside, path);
+}
+
 const startedAt = Date.now();
 const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 const npmPackages = Object.entries(pkg.dependencies ?? {})
   .filter(([, version]) => !version.startsWith('workspace:'))
   .map(([name]) => name);
 
-rmSync(dist, { recursive: true, force: true });
-const { metafile } = await build({
+const { metafile, outputFiles } = await build({
   absWorkingDir: dir,
   entryPoints: ['src/main.ts'],
   outfile,
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -58,7 +76,6 @@ const strays = new Set(
     .filter(Boolean),
 );
 if (strays.size > 0) {
-  rmSync(dist, { recursive: true, force: true });
   throw new Error(
     `bundled from node_modules: ${[...strays].join(', ')}; add them to @audit/api's dependencies`,
   );
@@ -66,10 +83,14 @@ if (strays.size > 0) {
 
 // What drizzle's migrator reads: the journal and the SQL files (not drizzle-kit's snapshots).
 const sqlFiles = readdirSync(migrations).filter((name) => name.endsWith('.sql'));
-mkdirSync(join(dist, 'migrations/meta'), { recursive: true });
 for (const name of [...sqlFiles, 'meta/_journal.json']) {
-  cpSync(join(migrations, name), join(dist, 'migrations', name));
+  replaceFile(join(dist, 'migrations', name), readFileSync(join(migrations, name)));
 }
+for (const name of readdirSync(join(dist, 'migrations'))) {
+  if (name.endsWith('.sql') && !sqlFiles.includes(name)) rmSync(join(dist, 'migrations', name));
+}
+// The bundle last but the record: it reads the migrations it finds beside it.
+for (const { path, contents } of outputFiles) replaceFile(path, contents);
 
 writeBuildInputs(record, {
   startedAt,
