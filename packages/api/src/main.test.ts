@@ -1,18 +1,17 @@
 // The server in its own process, how it starts and stops: as `pnpm start` and production run it
 // (the bundle, dist/main.mjs, under plain node) and from its sources (main.ts under tsx). On the
 // database the suite runs on: a fresh PostgreSQL database when DATABASE_URL is set, else PGlite.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import postgres from 'postgres';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-const MAIN = join(import.meta.dirname, 'main.ts');
-const BUNDLE = join(import.meta.dirname, '../dist/main.mjs');
+import { alive, BUNDLE, ensureBundle, freePort, MAIN, waitReady } from './testing/server-process';
+
 const ADMIN_PASSWORD = 'main-test-admin-password';
 
 /** How each way of running the server is started: node's arguments. */
@@ -21,46 +20,10 @@ const LAUNCHERS = {
   'the sources (tsx main.ts)': ['--import', 'tsx', MAIN],
 } as const;
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function waitReady(port: number, child: ChildProcess): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      async (r) => r.ok && ((await r.json()) as { ready?: unknown }).ready === true,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the server never became ready');
-}
-
-/** Whether a process with this pid still runs. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe.each(Object.entries(LAUNCHERS))('the server process, %s', (_name, args) => {
   const cleanups: (() => Promise<void> | void)[] = [];
-  beforeAll(() => {
-    // What `pnpm start` does first; a no-op when dist/ is newer than everything it was built from.
-    execFileSync(process.execPath, [join(import.meta.dirname, '../build.mjs'), '--if-stale'], {
-      stdio: 'inherit',
-    });
-  });
+  // A no-op when the bundle is newer than everything it was built from (turbo builds it first).
+  beforeAll(ensureBundle);
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });

@@ -1,11 +1,26 @@
-// The server in processes of its own (main.ts, as `pnpm start` runs it), for the tests of
-// what only separate processes show: signals, shutdown, several servers on one database.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The server in processes of its own (main.ts from its sources under tsx, or the bundle that
+// `pnpm start` and production run), for the tests of what only separate processes show:
+// signals, shutdown, several servers on one database.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const MAIN = join(import.meta.dirname, '..', 'main.ts');
+
+/** The production bundle (build.mjs), run with plain node. */
+export const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'main.mjs');
+
+/** Builds the bundle when it is missing or stale, as `pnpm start` does first. */
+export function ensureBundle(): void {
+  execFileSync(
+    process.execPath,
+    [join(import.meta.dirname, '..', '..', 'build.mjs'), '--if-stale'],
+    {
+      stdio: 'inherit',
+    },
+  );
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
