@@ -140,6 +140,8 @@ export async function insertEvents(
           INSERT INTO events (${INSERT_COLUMN_LIST})
           SELECT ${INSERT_COLUMN_LIST} FROM input
           WHERE (tenant, event_id) IN (SELECT tenant, event_id FROM claimed)
+          -- Only a copy stored twice before event_keys (migration 0009) can be here already.
+          ON CONFLICT DO NOTHING
           RETURNING id, event_id, ${countedColumns()}),
         counted AS (${insertCountDeltas(sql`stored`, 1)})
         SELECT id::text, event_id::text, tenant FROM stored`,
