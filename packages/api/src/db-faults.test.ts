@@ -21,22 +21,17 @@ import { CountCompactor } from './jobs/count-compactor';
 import { jobHandlers } from './jobs/handlers';
 import { JobRunner } from './jobs/runner';
 import { buildServer, UNAVAILABLE_RETRY_AFTER_SECONDS } from './server';
-import { startDbFaultProxy } from './testing/db-fault-proxy';
+import { startDbFaultProxy, type DbFaultProxy } from './testing/db-fault-proxy';
 import { createTestApp, type TestApp } from './testing/harness';
 
 type PGlite = Extract<RawClient, { driver: 'pglite' }>['pglite'];
 type PGliteTransaction = Parameters<Parameters<PGlite['transaction']>[0]>[0];
 
-/** What the scenario does to the database, whichever it is. */
-interface Faults {
-  /** Connections (PGlite: calls in flight) dropped so far. */
-  readonly dropped: number;
-  dropAll(): number;
-  dropInTransaction(): Promise<void>;
-  startOutage(): Promise<void>;
-  endOutage(): Promise<void>;
-  close(): Promise<void>;
-}
+/**
+ * What the scenario does to the database, whichever it is: the proxy's faults (on PGlite,
+ * `dropped` counts calls in flight made to fail).
+ */
+type Faults = Omit<DbFaultProxy, 'port'>;
 
 /** PGlite's calls fail as postgres.js's do when its connection is lost or refused. */
 function pgliteFaults(pglite: PGlite): Faults {

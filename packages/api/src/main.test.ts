@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import postgres from 'postgres';
+import { createEmptyTestDatabase } from '@audit/db/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { alive, BUNDLE, ensureBundle, freePort, MAIN, waitReady } from './testing/server-process';
@@ -45,18 +45,9 @@ describe.each(Object.entries(LAUNCHERS))('the server process, %s', (_name, args)
       });
       return { ...settings, DATA_DIR: dataDir };
     }
-    const name = `audit_main_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    cleanups.push(async () => {
-      const dropper = postgres(url, { max: 1, onnotice: () => undefined });
-      await dropper.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await dropper.end();
-    });
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    return { ...settings, DATABASE_URL: dbUrl.toString() };
+    const database = await createEmptyTestDatabase(url, 'audit_main');
+    cleanups.push(database.drop);
+    return { ...settings, DATABASE_URL: database.url };
   }
 
   it('starts, serves, and exits with 0 within 10 s of SIGTERM', async () => {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 
-import { jobs, type AuditDb, type Database, type Job } from '@audit/db';
+import { jobs, type AuditDb, type Database, type Job, type NewJob } from '@audit/db';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 
 import { isDatabaseUnavailable } from '../data/db-errors';
@@ -254,22 +254,11 @@ export class JobRunner {
     try {
       const outcome = await handler.run(ctx);
       const now = this.clock();
-      await this.db.transaction(async (tx) => {
-        await tx
-          .update(jobs)
-          .set({
-            state: 'success',
-            percent: 100,
-            summary: outcome.summary,
-            result: outcome.result,
-            endedAt: now,
-            lockedBy: null,
-            lockedUntil: null,
-            updatedAt: now,
-          })
-          .where(eq(jobs.id, job.id));
-        await this.scheduleNext(tx, job, now);
-      });
+      await this.end(
+        job,
+        { state: 'success', percent: 100, summary: outcome.summary, result: outcome.result },
+        now,
+      );
       ended('success');
     } catch (error) {
       if (error instanceof SimulatedCrash) throw error; // the "process" is gone: write nothing
@@ -357,22 +346,32 @@ export class JobRunner {
     const job = current ?? claimed;
     const canceled = error instanceof JobCanceled || (signal.aborted && job.cancelRequested);
     if (!canceled) this.options.onError?.(error, job);
+    await this.end(
+      job,
+      {
+        state: canceled ? 'canceled' : 'failure',
+        summary: canceled ? (handler.canceledSummary?.(job) ?? 'Canceled') : job.summary,
+        error: canceled ? null : describeFailure(error),
+      },
+      now,
+    );
+    return canceled ? 'canceled' : 'failure';
+  }
+
+  /** Ends a run as `outcome` says, releasing its claim; a recurring job's next run goes in with it. */
+  private async end(
+    job: Job,
+    outcome: Pick<NewJob, 'state' | 'summary'> &
+      Partial<Pick<NewJob, 'percent' | 'result' | 'error'>>,
+    now: Date,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx
         .update(jobs)
-        .set({
-          state: canceled ? 'canceled' : 'failure',
-          summary: canceled ? (handler.canceledSummary?.(job) ?? 'Canceled') : job.summary,
-          error: canceled ? null : describeFailure(error),
-          endedAt: now,
-          lockedBy: null,
-          lockedUntil: null,
-          updatedAt: now,
-        })
+        .set({ ...outcome, endedAt: now, lockedBy: null, lockedUntil: null, updatedAt: now })
         .where(eq(jobs.id, job.id));
       await this.scheduleNext(tx, job, now);
     });
-    return canceled ? 'canceled' : 'failure';
   }
 
   /** A recurring job, once a run ends, schedules its next run. */
