@@ -1,5 +1,16 @@
 import { descriptionSortKey, events, jobs, queryRows, type Database, type Event } from '@audit/db';
-import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  isNotNull,
+  isNull,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   declarationOf,
@@ -503,8 +514,16 @@ export async function getEvent(
     ? await db
         .select(jobSummaryColumns)
         .from(jobs)
-        // A jobId is whatever the recording service said: never show another tenant's job.
-        .where(and(eq(jobs.id, event.jobId), eq(jobs.tenant, event.tenant)))
+        // A jobId is whatever the recording service said: never another tenant's job. The
+        // installation's own jobs (tenant NULL: exports, purges) only to users, as jobs.byId.
+        .where(
+          and(
+            eq(jobs.id, event.jobId),
+            tenantScope === null
+              ? or(eq(jobs.tenant, event.tenant), isNull(jobs.tenant))
+              : eq(jobs.tenant, event.tenant),
+          ),
+        )
     : [];
   return { ...event, job: job ?? null };
 }

@@ -268,6 +268,14 @@ describe('jobs', () => {
       const theirs = await reader.caller.jobs.list({ type: ['export', 'purge'], limit: 100 });
       expect(theirs.items.map((j) => j.id)).toEqual([tokenExport.id]);
       expect(tokenExport.tenant).toBe('default');
+      // The audit record of the user's export links its job for users, not for the token.
+      const recorded = await app.admin.auditLogs.list({
+        filter: { application: 'audit', taskName: 'exports.create', jobId: exported.id },
+      });
+      const event = recorded.items[0];
+      if (!event) throw new Error('the export left no audit record');
+      expect((await app.admin.auditLogs.byId({ id: event.id })).job?.id).toBe(exported.id);
+      expect((await reader.caller.auditLogs.byId({ id: event.id })).job).toBeNull();
     });
 
     it('filters by state and type, newest first, and pages by cursor without duplicates', async () => {
