@@ -8,8 +8,9 @@ import { heapLimitWarning, SERVER_HEAP_LIMIT_MB } from './heap';
 const MB = 1024 * 1024;
 
 describe('the server heap limit', () => {
+  // `pnpm start` is the repository's script: it execs node on the server bundle.
   const { scripts } = JSON.parse(
-    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
   ) as { scripts: Record<string, string> };
 
   it('is what `pnpm start` gives the server, and keeps V8 from the warned-of growth', () => {
