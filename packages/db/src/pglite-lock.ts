@@ -1,5 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
+/** The lock files this process holds. */
+const heldHere = new Set<string>();
+
 /**
  * Holds a PGlite data directory for this process. PGlite is PostgreSQL in one process's
  * memory, without a postmaster to refuse a second one: two processes opening the same
@@ -11,14 +14,19 @@ export function lockDataDir(lockFile: string, dataDir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      heldHere.add(lockFile);
       return () => {
+        heldHere.delete(lockFile);
         rmSync(lockFile, { force: true });
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = Number(readFileSync(lockFile, 'utf8').trim());
-    if (owner && isRunning(owner)) {
+    // Our own pid in a file this process did not write: a container restarted after a kill,
+    // its server again the same pid (often 1). Stale, like a dead owner's.
+    const inUse = owner === process.pid ? heldHere.has(lockFile) : owner > 0 && isRunning(owner);
+    if (inUse) {
       throw new Error(
         `the embedded database in ${dataDir} is in use by process ${owner}: PGlite serves ` +
           'one process. Stop it, give this one another DATA_DIR, or run several servers on ' +

@@ -389,6 +389,10 @@ describe('createDb', () => {
       expect(await third.db.query.events.findMany()).toHaveLength(1);
       await third.close();
       expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(false);
+      // One left with this very pid (a container's server restarted as the same pid 1).
+      writeFileSync(join(dataDir, 'pglite.lock'), String(process.pid));
+      const fourth = await createDb({ dataDir });
+      await fourth.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
