@@ -55,3 +55,17 @@ export function processMemory(pid: number): { rss: number; hwm: number } | null 
     return null;
   }
 }
+
+/** A process and its descendants' pids, read from /proc (none once it is gone). */
+export function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return [pid, ...children.flatMap(processTree)];
+}

@@ -6,7 +6,7 @@
  * its children's (PGlite's initdb runs in one).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,7 +17,7 @@ import { generateSeed } from '@audit/db/seed';
 import { createAuditClient, type EventToRecord } from '@audit/sdk';
 
 import { signIn, trpcMutation, trpcQuery } from './http';
-import { processMemory } from './machine';
+import { processMemory, processTree } from './machine';
 import type { BenchOptions } from './options';
 import type { ResultRow } from './results';
 import { formatCount, formatMs } from './stats';
@@ -30,20 +30,13 @@ const apiDir = fileURLToPath(new URL('../../api', import.meta.url));
 
 /** Resident memory of a process and all its descendants, in bytes. */
 function treeRss(pid: number): number {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(' ')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    // gone, or no such file on this kernel: the process alone
-  }
-  // An exiting process has no VmRSS line any more (NaN): count it as gone.
-  const own = processMemory(pid)?.rss ?? 0;
-  return (
-    (Number.isFinite(own) ? own : 0) + children.reduce((sum, child) => sum + treeRss(child), 0)
-  );
+  // No /proc children file (gone, or not on this kernel): the process alone. An exiting
+  // process has no VmRSS line any more (NaN): count it as gone.
+  const tree = processTree(pid);
+  return (tree.length > 0 ? tree : [pid]).reduce((sum, p) => {
+    const rss = processMemory(p)?.rss ?? 0;
+    return sum + (Number.isFinite(rss) ? rss : 0);
+  }, 0);
 }
 
 interface Started {

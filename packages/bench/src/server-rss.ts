@@ -20,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { signIn, trpcQuery } from './http';
-import { processMemory } from './machine';
+import { processMemory, processTree } from './machine';
 import { formatMs } from './stats';
 import { ADMIN_PASSWORD } from './target';
 
@@ -81,20 +81,6 @@ const VARIANTS: Variant[] = [
     cwd: root,
   },
 ];
-
-/** This process's descendants' pids and the process itself, read from /proc. */
-function processTree(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(' ')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-  return [pid, ...children.flatMap(processTree)];
-}
 
 function rssOf(pid: number): number {
   const rss = processMemory(pid)?.rss ?? 0;
