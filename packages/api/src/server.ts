@@ -22,14 +22,17 @@ import { recordOwnEvent } from './data/audit-trail';
 import { actorName, tenantScopeOf, type Principal } from './data/principals';
 import { createMetrics, type Metrics } from './metrics';
 import { appRouter, type AppRouter } from './root';
-import { decimalIdSchema } from './schemas/values';
+import { serveOpenApi } from './http/openapi';
 import {
-  createContext,
-  readPrincipal,
-  SESSION_COOKIE,
-  type AppDeps,
-  type RequestCredentials,
-} from './trpc';
+  credentialsOf,
+  problem,
+  sendProblem,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+  type SurfaceDeps,
+} from './http/surface';
+import { SURFACES, SURFACE_PREFIXES } from './http/surfaces';
+import { decimalIdSchema } from './schemas/values';
+import { createContext, readPrincipal, SESSION_COOKIE, type AppDeps } from './trpc';
 
 export interface ServerOptions {
   config: Pick<Config, 'LOG_LEVEL'> & Partial<Pick<Config, 'RATE_LIMIT'>>;
@@ -47,11 +50,7 @@ export interface ServerOptions {
   metrics?: Metrics;
 }
 
-/**
- * Retry-After of a 503 while the database is out of reach, in seconds: long enough not to
- * hammer a restarting server, short enough that a brief drop costs clients little.
- */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+export { UNAVAILABLE_RETRY_AFTER_SECONDS };
 
 /** Largest request body: a batch of 1 000 events with room for their details. */
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -90,7 +89,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // Per caller: its token or session (hashed: no secret kept), else its address.
       keyGenerator: rateLimitKey,
       // The SPA's files and the health checks are not the API.
-      allowList: (req) => !/^\/(trpc|archives)\//.test(req.url),
+      allowList: (req) => !isApiPath(req.url),
       errorResponseBuilder: (_req, context) => ({
         statusCode: context.statusCode,
         error: {
@@ -110,11 +109,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     eventsReadBudget: options.eventsReadBudget ?? EVENTS_READ_BUDGET,
   };
 
-  // A browser sends Origin with every POST; a cookie-authenticated call from another site's
+  // A browser sends Origin with every POST (and PUT, PATCH, DELETE); a cookie-authenticated call from another site's
   // page is refused (SameSite=strict and the JSON content type already keep it from working;
   // this says so plainly). A call without Origin is no browser's, and a token is no cookie.
   app.addHook('onRequest', async (req, reply) => {
-    if (req.method !== 'POST' || req.headers.authorization !== undefined) return;
+    if (req.method === 'GET' || req.method === 'HEAD' || req.headers.authorization !== undefined) {
+      return;
+    }
     if (!req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return;
     const origin = req.headers.origin;
     if (origin === undefined || originHost(origin) === req.headers.host) return;
@@ -133,25 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // One request may batch this many calls (the SPA's and the SDK's links batch fewer):
       // unbounded, one GET could ask for hundreds of pages at once.
       maxBatchSize: MAX_TRPC_BATCH,
-      createContext: ({ req, res }) =>
-        createContext(deps, {
-          ...credentialsOf(req),
-          cookies: {
-            get: (name) => req.cookies[name],
-            set: (name, value, maxAgeMs) => {
-              void res.setCookie(name, value, {
-                httpOnly: true,
-                sameSite: 'strict',
-                secure: req.protocol === 'https',
-                path: '/',
-                maxAge: Math.floor(maxAgeMs / 1000),
-              });
-            },
-            clear: (name) => {
-              void res.clearCookie(name, { path: '/' });
-            },
-          },
-        }),
+      createContext: ({ req, res }) => createContext(deps, credentialsOf(req, res)),
       onError: ({ error, path, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -169,16 +152,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // The plain routes (archive download, health): a database out of reach is a 503 there too.
   // Anything else goes on to Fastify's own handler (a 500, logged).
+  // On the REST surfaces every error is a problem (RFC 9457): Fastify's own (a body too
+  // large or not JSON) too.
   app.setErrorHandler((error, req, reply) => {
     const unavailable =
       (error instanceof TRPCError && error.code === 'SERVICE_UNAVAILABLE') ||
       isDatabaseUnavailable(error);
-    if (!unavailable) throw error;
-    req.log.warn({ reason: reasonOf(error) }, 'database unavailable');
-    return reply
-      .code(503)
-      .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
-      .send({ error: new UnavailableError().message });
+    const surfaceRoute = SURFACE_PREFIXES.some((prefix) => req.url.startsWith(prefix));
+    if (unavailable) {
+      req.log.warn({ reason: reasonOf(error) }, 'database unavailable');
+      const detail = new UnavailableError().message;
+      if (surfaceRoute) return sendProblem(reply, problem(503, detail));
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send({ error: detail });
+    }
+    const status = statusOf(error);
+    if (surfaceRoute && status !== null && status >= 400 && status < 500) {
+      return sendProblem(reply, problem(status, (error as Error).message));
+    }
+    throw error;
   });
 
   // Archives stream from a plain route: tRPC answers in JSON, a download is a file.
@@ -254,6 +248,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.code(503).header('retry-after', '5').send({ ready: false, reason });
   });
 
+  const surface: SurfaceDeps = { deps, archiveDir: options.archiveDir };
+  for (const each of SURFACES) await each.register(app, surface);
+  await serveOpenApi(app, SURFACES);
+
   if (options.webDir && existsSync(resolve(options.webDir, 'index.html'))) {
     await serveSpa(app, options.webDir);
   }
@@ -282,7 +280,7 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
     const path = req.url.split('?')[0] ?? '';
     // `/archives` itself is the app's Archives page; only `/archives/<id>/…` is the API.
     const isApi =
-      /^\/(trpc|healthz|readyz|metrics)(\/|$)/.test(path) || path.startsWith('/archives/');
+      /^\/(healthz|readyz|metrics|openapi\.json|docs)(\/|$)/.test(path) || isApiPath(path);
     // A missing file (a stale asset name) is a 404, not the app.
     const isFile = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
     if (req.method === 'GET' && !isApi && !isFile && req.headers.accept?.includes('text/html')) {
@@ -292,6 +290,12 @@ async function serveSpa(app: FastifyInstance, webDir: string): Promise<void> {
   });
 }
 
+/** The HTTP status Fastify gave an error of its own (bad JSON, body too large), if any. */
+function statusOf(error: unknown): number | null {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : null;
+}
+
 /** The driver's words for an outage, for the log (the client gets none of them). */
 function reasonOf(error: unknown): string {
   let e: unknown = error;
@@ -299,13 +303,11 @@ function reasonOf(error: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Who sent a request and with what credentials; its cookies read-only (the caller may add more). */
-function credentialsOf(req: FastifyRequest): RequestCredentials {
-  return {
-    meta: { requestId: req.id, ip: req.ip || null, userAgent: req.headers['user-agent'] ?? null },
-    authorization: req.headers.authorization,
-    cookies: { get: (name) => req.cookies[name], set: () => undefined, clear: () => undefined },
-  };
+/** Paths of the API (tRPC, downloads, the REST surfaces): rate-limited, never the SPA. */
+function isApiPath(url: string): boolean {
+  return (
+    /^\/(trpc|archives)\//.test(url) || SURFACE_PREFIXES.some((prefix) => url.startsWith(prefix))
+  );
 }
 
 /** The host (with port) an Origin header names, or null when it is not a URL (`null`). */

@@ -2,11 +2,13 @@ import type { AuditDb, Database } from '@audit/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
+import { checkPassword } from './auth/password-sign-in';
 import { API_TOKEN_PREFIX } from './auth/secrets';
 import type { RequestMeta } from './data/audit-trail';
 import { isDatabaseUnavailable } from './data/db-errors';
 import { DomainError, UnavailableError } from './data/errors';
 import { eventScope, type EventScope } from './data/events';
+import { loginSucceeded } from './data/login-throttle';
 import {
   findSessionPrincipal,
   findTokenPrincipal,
@@ -52,7 +54,10 @@ export interface Context extends AppDeps {
 export interface RequestCredentials {
   meta: RequestMeta;
   cookies: CookieJar;
+  /** `Bearer <API token>`, or `Basic <base64 user:password>` for people (RFC 7617). */
   authorization: string | undefined;
+  /** An API token alone, as HPE's SDN controller clients send it (`X-Auth-Token`). */
+  authToken?: string | undefined;
 }
 
 export async function createContext(deps: AppDeps, request: RequestCredentials): Promise<Context> {
@@ -64,26 +69,66 @@ export async function createContext(deps: AppDeps, request: RequestCredentials):
   }
 }
 
+const TOKEN_FORM = `Authorization must be "Bearer ${API_TOKEN_PREFIX}…" or "Basic <base64 of user:password>"`;
+
+/** Who the credentials name: `principal` or, when they do not hold, why (`problem`). */
+type Identification = { principal: Principal | null; problem: string | null };
+
+async function identifyToken(db: Database, secret: string, now: Date): Promise<Identification> {
+  if (!secret.startsWith(API_TOKEN_PREFIX)) return { principal: null, problem: TOKEN_FORM };
+  const principal = await findTokenPrincipal(db, secret, now);
+  return { principal, problem: principal ? null : 'the API token is unknown, revoked or expired' };
+}
+
+/**
+ * HTTP Basic: a person's name and password on every request, checked and throttled exactly
+ * as the sign-in form is (auth/password-sign-in.ts); a wrong password is a 401 at once, not a
+ * request served anonymously. Failures are recorded; successes are not (every request would
+ * be one), nor do they make a session.
+ */
+async function identifyBasic(deps: AppDeps, meta: RequestMeta, encoded: string) {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return { principal: null, problem: TOKEN_FORM };
+  const username = decoded.slice(0, colon);
+  const now = deps.clock();
+  const { user, keys } = await checkPassword(
+    { db: deps.store.db, meta, now, sleep: deps.sleep },
+    'HTTP Basic',
+    username,
+    decoded.slice(colon + 1),
+  );
+  await loginSucceeded(deps.store.db, keys);
+  const principal: UserPrincipal = {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    sessionId: null,
+  };
+  return { principal, problem: null };
+}
+
 async function contextOf(deps: AppDeps, request: RequestCredentials): Promise<Context> {
   const { db } = deps.store;
   const now = deps.clock();
-  let principal: Principal | null = null;
-  let credentialProblem: string | null = null;
+  let found: Identification = { principal: null, problem: null };
 
   if (request.authorization !== undefined) {
-    // Exactly `Bearer <token>` (RFC 6750): anything after the token is refused, not ignored.
-    const secret = /^bearer ([!-~]+)$/i.exec(request.authorization)?.[1];
-    if (!secret?.startsWith(API_TOKEN_PREFIX)) {
-      credentialProblem = `Authorization must be "Bearer ${API_TOKEN_PREFIX}…"`;
-    } else {
-      principal = await findTokenPrincipal(db, secret, now);
-      if (!principal) credentialProblem = 'the API token is unknown, revoked or expired';
-    }
+    // Exactly `Bearer <token>` (RFC 6750) or `Basic <credentials>`: anything after is refused.
+    const [, scheme = '', value = ''] =
+      /^(bearer|basic) ([!-~]+)$/i.exec(request.authorization) ?? [];
+    if (scheme.toLowerCase() === 'bearer') found = await identifyToken(db, value, now);
+    else if (scheme.toLowerCase() === 'basic')
+      found = await identifyBasic(deps, request.meta, value);
+    else found = { principal: null, problem: TOKEN_FORM };
+  } else if (request.authToken !== undefined) {
+    found = await identifyToken(db, request.authToken, now);
   } else {
     const secret = request.cookies.get(SESSION_COOKIE);
     if (secret) {
-      principal = await findSessionPrincipal(db, secret, now);
-      if (!principal) credentialProblem = 'the session has ended; sign in again';
+      const principal = await findSessionPrincipal(db, secret, now);
+      found = { principal, problem: principal ? null : 'the session has ended; sign in again' };
     }
   }
   return {
@@ -91,8 +136,8 @@ async function contextOf(deps: AppDeps, request: RequestCredentials): Promise<Co
     db,
     meta: request.meta,
     cookies: request.cookies,
-    principal,
-    credentialProblem,
+    principal: found.principal,
+    credentialProblem: found.problem,
   };
 }
 

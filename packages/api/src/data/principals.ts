@@ -18,7 +18,8 @@ export interface UserPrincipal {
   userId: string;
   username: string;
   role: UserRole;
-  sessionId: string;
+  /** Null when the request carried the password itself (HTTP Basic): there is no session. */
+  sessionId: string | null;
 }
 
 export interface TokenPrincipal {

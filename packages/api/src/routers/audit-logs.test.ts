@@ -711,6 +711,44 @@ describe('auditLogs.list over generated events', () => {
     }
   });
 
+  it('skips by offset in every sort order (NULLs included), then pages on by cursor', async () => {
+    for (const sort of [
+      { field: 'occurredAt', direction: 'desc' },
+      { field: 'objectName', direction: 'asc' },
+      { field: 'jobId', direction: 'desc' },
+      { field: 'userIp', direction: 'asc' },
+    ] as const) {
+      const expected = referenceOrder(all, sort.field, sort.direction);
+      for (const offset of [1, 13, expected.length - 3]) {
+        const page = await reader.auditLogs.list({ sort, limit: 5, offset, withTotal: false });
+        expect(
+          page.items.map((e) => e.eventId),
+          `${sort.field} +${offset}`,
+        ).toEqual(expected.slice(offset, offset + 5));
+        expect(page.prevCursor).not.toBeNull();
+        if (page.nextCursor) {
+          const next = await reader.auditLogs.list({
+            sort,
+            limit: 5,
+            cursor: page.nextCursor,
+            withTotal: false,
+          });
+          expect(next.items.map((e) => e.eventId)).toEqual(expected.slice(offset + 5, offset + 10));
+        }
+      }
+    }
+    const past = await reader.auditLogs.list({ offset: all.length + 10 });
+    expect(past).toMatchObject({ items: [], nextCursor: null, total: all.length });
+    await expect(reader.auditLogs.list({ offset: 100_001 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('offset: must be at most 100000'),
+    });
+    const first = await reader.auditLogs.list({ limit: 5 });
+    await expect(
+      reader.auditLogs.list({ offset: 5, cursor: first.nextCursor! }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('not both') });
+  });
+
   it('refuses a cursor from another sort, a forged cursor and a limit out of range', async () => {
     const page = await reader.auditLogs.list({ limit: 5 });
     await expect(

@@ -28,7 +28,7 @@ export const auditLogsRouter = router({
       // Independent reads: on PostgreSQL they run on two pooled connections at once, so a
       // page costs the slower of the two rather than their sum.
       const [page, total] = await Promise.all([
-        listEvents(ctx.db, conditions, sort, input.limit, input.cursor),
+        listEvents(ctx.db, conditions, sort, input.limit, input.cursor, input.offset),
         input.withTotal ? countEvents(ctx.db, conditions) : null,
       ]);
       return {

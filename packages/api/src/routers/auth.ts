@@ -1,12 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 
-import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/secrets';
+import { checkPassword, signInEvent } from '../auth/password-sign-in';
 import { recordOwnEvent } from '../data/audit-trail';
-import { loginSucceeded, registerLoginAttempt, throttleKeys } from '../data/login-throttle';
+import { loginSucceeded } from '../data/login-throttle';
 import { SESSION_IDLE_MS, type Principal } from '../data/principals';
 import { createSession, deleteSession, deleteUserSessions } from '../data/sessions';
-import { findUserByName } from '../data/users';
 import {
   loginInputSchema,
   logoutInputSchema,
@@ -35,59 +33,22 @@ export const authRouter = router({
     .output(principalOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock();
-      const keys = throttleKeys(input.username, ctx.meta.ip);
-      const audit = (status: 'success' | 'failure', description: string) => ({
-        task: 'auth.login',
-        actor: input.username,
-        status,
-        description,
-        objectType: 'user',
-        objectName: input.username,
-      });
-
-      const verdict = await registerLoginAttempt(ctx.db, keys, now);
-      if (verdict.blockedUntil) {
-        await recordOwnEvent(
-          ctx.db,
-          ctx.meta,
-          audit('failure', 'Login refused: too many failed attempts'),
-          now,
-        );
-        const minutes = Math.ceil((verdict.blockedUntil.getTime() - now.getTime()) / 60_000);
-        throw new TRPCError({
-          code: 'TOO_MANY_REQUESTS',
-          message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-        });
-      }
-
-      const user = await findUserByName(ctx.db, input.username);
-      const passwordOk = await verifyPassword(
+      const { user, keys } = await checkPassword(
+        { db: ctx.db, meta: ctx.meta, now, sleep: ctx.sleep },
+        'sign-in',
+        input.username,
         input.password,
-        user?.passwordHash ?? DUMMY_PASSWORD_HASH,
       );
-      if (!user || !passwordOk || user.disabled) {
-        await recordOwnEvent(
-          ctx.db,
-          ctx.meta,
-          audit(
-            'failure',
-            user?.disabled && passwordOk
-              ? 'Login failed: account disabled'
-              : 'Login failed: invalid credentials',
-          ),
-          now,
-        );
-        await ctx.sleep(verdict.delayMs);
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong user name or password' });
-      }
-
       const secret = await ctx.db.transaction(async (tx) => {
         const created = await createSession(tx, user.id, ctx.meta, now);
         await loginSucceeded(tx, keys);
         await recordOwnEvent(
           tx,
           ctx.meta,
-          { ...audit('success', 'Login Succeeded'), actor: user.username },
+          {
+            ...signInEvent('sign-in', input.username, 'success', 'Login Succeeded'),
+            actor: user.username,
+          },
           now,
         );
         return created;
@@ -104,7 +65,9 @@ export const authRouter = router({
       const sessionsEnded = await ctx.db.transaction(async (tx) => {
         const ended = input.everywhere
           ? await deleteUserSessions(tx, ctx.user.userId)
-          : (await deleteSession(tx, ctx.user.sessionId), 1);
+          : ctx.user.sessionId === null
+            ? 0
+            : (await deleteSession(tx, ctx.user.sessionId), 1);
         await recordOwnEvent(
           tx,
           ctx.meta,

@@ -2,7 +2,7 @@ import { EVENT_STATUSES, JOB_STATES, MAX_EVENT_BATCH, STORE_OUTCOMES } from '@au
 import { z } from 'zod';
 
 import { FACET_FIELDS } from '../data/event-counts';
-import { SORT_FIELDS } from '../data/events';
+import { MAX_LIST_OFFSET, SORT_FIELDS } from '../data/events';
 import { eventFilterSchema } from '../filters/schema';
 import { isoDate } from './dates';
 import { eventInputShape, eventOutputShape } from './event-fields';
@@ -70,6 +70,16 @@ export const listInputSchema = z
       .default(50),
     /** From a previous page's nextCursor or prevCursor. */
     cursor: z.string().max(2000).optional(),
+    /**
+     * Rows to skip before the page, for clients that page by number (not with `cursor`);
+     * the page's cursors go on from there.
+     */
+    offset: z
+      .number()
+      .int()
+      .min(0, 'must not be negative')
+      .max(MAX_LIST_OFFSET, `must be at most ${MAX_LIST_OFFSET}; page deeper with nextCursor`)
+      .default(0),
     /** false skips counting (a little faster when only the rows matter, as for iteration). */
     withTotal: z.boolean().default(true),
   })
