@@ -59,13 +59,22 @@ export function queryParameters<S extends z.ZodObject>(
   schema: S,
   descriptions: Record<keyof S['shape'] & string, string>,
 ): oas31.ParameterObject[] {
-  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, each]) => ({
-    name,
-    in: 'query',
-    required: !each.safeParse(undefined).success,
-    description: descriptions[name as keyof S['shape'] & string],
-    schema: jsonSchemaOf(each, 'input'),
-  }));
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, each]) => {
+    const absent = each.safeParse(undefined);
+    const json = jsonSchemaOf(each, 'input');
+    // A default applies to the parsed value (a number for `limit`): shown as the text sent.
+    const value: unknown = absent.data;
+    if (json.default === undefined && (typeof value === 'number' || typeof value === 'string')) {
+      json.default = json.type === 'string' ? String(value) : value;
+    }
+    return {
+      name,
+      in: 'query',
+      required: !absent.success,
+      description: descriptions[name as keyof S['shape'] & string],
+      schema: json,
+    };
+  });
 }
 
 /**
