@@ -199,14 +199,15 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 export async function answering(
   reply: FastifyReply,
   work: () => Promise<unknown>,
+  /** Restates the problem in this surface's words (its parameter names). */
+  restate: (body: Problem) => Problem = (body) => body,
 ): Promise<unknown> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ZodError) return sendProblem(reply, zodProblem(error));
-    const body = problemOf(error);
+    const body = error instanceof ZodError ? zodProblem(error) : problemOf(error);
     if (!body) throw error;
-    return sendProblem(reply, body);
+    return sendProblem(reply, restate(body));
   }
 }
 
