@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { SDN_SAMPLES } from '../testing/seed-samples';
 import {
   startHttpServer,
   startUnreachableServer,
@@ -134,8 +135,9 @@ describe('HPE VAN SDN: GET /sdn/v2.0/auditlog', () => {
     server = await startHttpServer();
     // A tenant of their own: the default one also holds this service's own records.
     const ingest = await server.token(['ingest'], { tenant: LAB });
-    // Newest first, so that the answer's order comes from the sort, not from insertion.
-    await server.record(ingest.secret, [...ALL].reverse().map(recorded));
+    // The seed's samples as recorded (testing/seed-samples.ts), then the others, newest
+    // first: the answer's order comes from the sort, not from insertion.
+    await server.record(ingest.secret, [...OTHERS.map(recorded), ...SDN_SAMPLES].reverse());
     const otherTenant = await server.token(['ingest'], { tenant: 'other' });
     await server.record(otherTenant.secret, [
       recorded(

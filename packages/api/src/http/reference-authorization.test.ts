@@ -1,4 +1,3 @@
-import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startHttpServer, type HttpTestServer } from '../testing/http-server';
@@ -129,7 +128,8 @@ describe('authorization matrix of the reference paths, over HTTP', () => {
 });
 
 describe('the reference paths in /openapi.json', () => {
-  it('are served by the server, and the document is valid OpenAPI 3.1', async () => {
+  // openapi.test.ts checks the whole document is valid OpenAPI 3.1.
+  it('are served by the server, each with parameters, responses and security', () => {
     for (const surface of REFERENCE_SURFACES) expect(SURFACES).toContain(surface);
     const document = openApiDocument(SURFACES);
     for (const route of Object.keys(ALLOWED)) {
@@ -144,10 +144,5 @@ describe('the reference paths in /openapi.json', () => {
       );
       expect(operation.security, route).toContainEqual({ bearerToken: [] });
     }
-    const result = await new Validator().validate(
-      JSON.parse(JSON.stringify(document)) as Record<string, unknown>,
-    );
-    expect(result.errors ?? []).toEqual([]);
-    expect(result.valid).toBe(true);
   });
 });

@@ -97,17 +97,17 @@ export async function startHttpServer() {
     return { secret: created.secret, id: created.token.id };
   }
 
-  /** Records events with an ingest token, as a service does. */
+  /** Records events with an ingest token, as a service does: POST /api/v1/events. */
   async function record(secret: string, events: RecordedEvent[]): Promise<void> {
-    const result = await trpc<{ stored: number }>(
-      'mutation',
-      'auditLogs.record',
-      { events },
-      { authorization: `Bearer ${secret}` },
-    );
-    if (result.stored !== events.length) {
-      throw new Error(`stored ${result.stored} of ${events.length} events`);
-    }
+    const response = await fetch(`${base}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ events }),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`recording: ${response.status} ${text}`);
+    const { stored } = JSON.parse(text) as { stored: number };
+    if (stored !== events.length) throw new Error(`stored ${stored} of ${events.length} events`);
   }
 
   return {
