@@ -1,5 +1,7 @@
 import { EVENT_ACTIONS, type EventAction } from '@audit/db/fields';
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { unzipText } from '../testing/harness';
@@ -549,7 +551,7 @@ describe('CA API Portal: /tenant-admin/1.0/audits and /audits/export', () => {
     });
   });
 
-  it('streams a large export whole, across many reads', async () => {
+  it('streams a large export whole across many reads, and breaks the transfer when a read fails mid-way', async () => {
     const ingest = await server.token(['ingest'], { tenant: 'bulk' });
     const total = 4321;
     const events: RecordedEvent[] = Array.from({ length: total }, (_, i) => ({
@@ -571,6 +573,39 @@ describe('CA API Portal: /tenant-admin/1.0/audits and /audits/export', () => {
     });
     expect(rows).toHaveLength(total);
     expect(rows.map((r) => r.entityName)).toEqual(events.map((e) => e.objectName));
+
+    // The database lost after the first rows went out: the transfer breaks (the client never
+    // holds a zip that looks whole but is short), and the server serves on.
+    const { db } = server.store;
+    const execute = db.execute.bind(db);
+    let archiveReads = 0;
+    db.execute = ((query: SQL) => {
+      if (
+        new PgDialect().sqlToQuery(query).sql.includes('extract(epoch from') &&
+        ++archiveReads > 1
+      ) {
+        // A test double: execute's callers only await what it returns.
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+        return Promise.reject(
+          Object.assign(new Error('simulated ECONNRESET'), { code: 'ECONNRESET' }),
+        );
+      }
+      return execute(query);
+    }) as typeof db.execute;
+    try {
+      const response = await get(EXPORT, `?startTs=${T0}&endTs=${T0 + total * 1000}`, {
+        authorization: `Bearer ${bulkReader.secret}`,
+      });
+      expect(response.status).toBe(200);
+      await expect(response.arrayBuffer()).rejects.toThrow();
+      expect(archiveReads).toBe(2);
+    } finally {
+      db.execute = execute;
+    }
+    const again = await exported(`?startTs=${T0}&endTs=${T0 + 999}`, {
+      authorization: `Bearer ${bulkReader.secret}`,
+    });
+    expect(again.files['audits.csv']?.split('\n')).toHaveLength(3);
   });
 
   it('keeps a token to its own tenant, on both paths', async () => {
