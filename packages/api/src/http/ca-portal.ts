@@ -50,7 +50,8 @@ export const CA_FIELD_NAMES = Object.keys(CA_FIELDS) as CaField[];
 /**
  * CA's words for our actions: every action has one (the compiler checks); a login has two,
  * by its status (`statuses`; the last word of an action takes the statuses the others leave).
- * The Portal itself shows the first five; the others name what this service also records.
+ * The Portal itself shows Created, Updated, Deleted, Login Success and Login Failed; the
+ * others name what this service also records.
  */
 const CA_ACTIONS = {
   create: [{ word: 'Created' }],
@@ -133,7 +134,7 @@ export function caAuditOf(row: CaSource): CaAudit {
   return Object.fromEntries(
     CA_FIELD_NAMES.map((name) => {
       const field = CA_FIELDS[name];
-      if (name === 'action') return [name, caActionOf(row.action, row.status)];
+      if (name === 'action') return [name, caActionOf(row[CA_FIELDS.action], row.status)];
       const value = row[field];
       if (declarationOf(field).kind === 'time') return [name, new Date(value as string).getTime()];
       return [name, value];
