@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { oas31 } from 'openapi3-ts';
 import type { z } from 'zod';
 
-import { appRouter } from '../root';
+import { appRouter, type ProcedurePath } from '../root';
 import { SORT_FIELDS } from '../data/events';
 import { serveArchiveDownload } from './archive-download';
 import {
@@ -28,11 +28,6 @@ import {
  */
 
 export const REST_PREFIX = '/api/v1';
-
-/** `auditLogs.list`: a procedure's dotted name, as tRPC's URL has it. */
-export type ProcedureName = {
-  [R in keyof Caller]: `${R}.${Extract<keyof Caller[R], string>}`;
-}[keyof Caller];
 
 /** Who may call a route, as the procedure's builder (trpc.ts) decides it; for the docs. */
 type Access = 'public' | 'signed-in' | 'user' | 'read' | 'ingest' | 'admin';
@@ -61,7 +56,7 @@ interface RestRoute {
   method: Method;
   /** Under REST_PREFIX, OpenAPI style: `/events/{id}`. */
   path: string;
-  procedure: ProcedureName;
+  procedure: ProcedurePath;
   operationId: string;
   summary: string;
   access: Access;
@@ -383,20 +378,20 @@ interface ProcedureDef {
   output?: z.ZodType;
 }
 
-function procedureDef(name: ProcedureName): ProcedureDef {
+function procedureDef(name: ProcedurePath): ProcedureDef {
   const procedures = appRouter._def.procedures as Record<string, unknown>;
   return (procedures[name] as { _def: ProcedureDef })._def;
 }
 
 /** The JSON Schema of what the procedure takes (an empty object when it takes nothing). */
-function inputSchemaOf(name: ProcedureName): oas31.SchemaObject {
+function inputSchemaOf(name: ProcedurePath): oas31.SchemaObject {
   const [input] = procedureDef(name).inputs;
   if (!input) return { type: 'object', properties: {} };
   const schema = jsonSchemaOf(input, 'input');
   return schema.type === 'object' ? schema : { type: 'object', properties: {} };
 }
 
-function outputSchemaOf(name: ProcedureName): oas31.SchemaObject {
+function outputSchemaOf(name: ProcedurePath): oas31.SchemaObject {
   const { output } = procedureDef(name);
   return output ? jsonSchemaOf(output, 'output') : {};
 }
@@ -480,13 +475,17 @@ function fromQuery(value: string | string[], schema: oas31.SchemaObject): unknow
 
 // ---------------------------------------------------------------- serving
 
-class UnknownParameter extends Error {}
-
-/** The procedure's input from the request: path parameters, then query or body. */
-function inputOf(route: RestRoute, req: FastifyRequest): unknown {
+/**
+ * The procedure's input from the request: path parameters, then query or body. A query
+ * parameter the route does not know goes into the input as it is, so that the procedure
+ * refuses it after checking the caller (a stranger learns nothing of the parameters); its
+ * name is returned to restate that refusal.
+ */
+function inputOf(route: RestRoute, req: FastifyRequest): { input: unknown; unknown: string[] } {
   const input: Record<string, unknown> = {};
   const params = (req.params ?? {}) as Record<string, string>;
   for (const name of pathParams(route.path)) input[name] = params[name];
+  const unknown: string[] = [];
 
   if (route.input.from === 'query') {
     const known = queryParams(route);
@@ -494,25 +493,31 @@ function inputOf(route: RestRoute, req: FastifyRequest): unknown {
     const query = (req.query ?? {}) as Record<string, string | string[]>;
     for (const [name, value] of Object.entries(query)) {
       const param = known.get(name);
-      if (!param) throw new UnknownParameter(name);
-      const decoded = route.decode?.[name]?.decode(value) ?? fromQuery(value, param.schema);
-      if (param.lifted) lifted[name] = decoded;
-      else input[name] = decoded;
+      if (!param) {
+        unknown.push(name);
+        input[name] = value;
+      } else {
+        const decoded = route.decode?.[name]?.decode(value) ?? fromQuery(value, param.schema);
+        if (param.lifted) lifted[name] = decoded;
+        else input[name] = decoded;
+      }
     }
     if (route.input.lift && Object.keys(lifted).length) input[route.input.lift] = lifted;
-    return input;
+    return { input, unknown };
   }
   if (route.input.from === 'body') {
     const body = route.body ? route.body.toInput(req.body) : req.body;
-    if (pathParams(route.path).length === 0) return body ?? {};
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-    return { ...body, ...input };
+    if (pathParams(route.path).length === 0) return { input: body ?? {}, unknown };
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      return { input: body, unknown };
+    }
+    return { input: { ...body, ...input }, unknown };
   }
-  return pathParams(route.path).length ? input : undefined;
+  return { input: pathParams(route.path).length ? input : undefined, unknown };
 }
 
 /** Calls a procedure by its dotted name (`auditLogs.list`) on a caller. */
-function call(caller: Caller, name: ProcedureName, input: unknown): Promise<unknown> {
+function call(caller: Caller, name: ProcedurePath, input: unknown): Promise<unknown> {
   const [routerName = '', procedure = ''] = name.split('.');
   const routerCaller = (
     caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>
@@ -540,18 +545,15 @@ async function serve(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<unknown> {
-  let input: unknown;
-  try {
-    input = inputOf(route, req);
-  } catch (error) {
-    if (!(error instanceof UnknownParameter)) throw error;
-    const known = [...queryParams(route).keys()].join(', ');
-    const where = `${route.method} ${REST_PREFIX}${route.path}`;
-    return sendProblem(
-      reply,
-      problem(400, `${error.message}: not a parameter of ${where}; known: ${known}`),
-    );
-  }
+  const { input, unknown } = inputOf(route, req);
+  const where = `${route.method} ${REST_PREFIX}${route.path}`;
+  const restate = (body: Problem): Problem => {
+    if (body.status === 400 && unknown.length) {
+      const known = [...queryParams(route).keys()].join(', ');
+      return problem(400, `${unknown.join(', ')}: not a parameter of ${where}; known: ${known}`);
+    }
+    return renameFields(route, body);
+  };
   return answering(
     reply,
     async () => {
@@ -563,7 +565,7 @@ async function serve(
       }
       return reply.code(route.status ?? 200).send(result);
     },
-    (body) => renameFields(route, body),
+    restate,
   );
 }
 
@@ -601,6 +603,7 @@ function operationOf(route: RestRoute): oas31.OperationObject {
     description: `${ACCESS_NOTE[route.access]} Calls the tRPC procedure \`${route.procedure}\`.`,
     tags: ['REST API'],
     security: SECURITY[route.access],
+    'x-trpc-procedure': route.procedure,
     parameters,
     responses: {
       [String(route.status ?? 200)]: {
