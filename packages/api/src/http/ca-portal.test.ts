@@ -409,6 +409,7 @@ describe('CA API Portal: /tenant-admin/1.0/audits and /audits/export', () => {
       ['?size=2001', 'size', /at most 2000/],
       ['?size=0', 'size', /at least 1/],
       ['?size=ten', 'size', /whole number/],
+      ['?size=ten&page=3&startTs=x&endTs=1', 'size', /whole number/],
       ['?page=-1', 'page', /whole number/],
       ['?size=2000&page=51', 'page', /page × size must be at most 100000/],
       ['?sort=agent', 'sort', /cannot sort by agent/],
@@ -500,6 +501,8 @@ describe('CA API Portal: /tenant-admin/1.0/audits and /audits/export', () => {
       [`?startTs=${T0}&endTs=${T0 + ninety + 1}`, 'endTs', /at most 90 days/],
       [`?endTs=${END}`, 'startTs', /./],
       [`?startTs=${T0}`, 'endTs', /./],
+      // Regression (found by fuzz.test.ts): the range check ran on values that had not parsed.
+      [`?endTs=%00&startTs=`, 'endTs', /epoch milliseconds/],
       [`?${inRange}&size=10`, 'size', /not a parameter of this path/],
       [`?${inRange}&page=0`, 'page', /not a parameter of this path/],
       [`?${inRange}&format=XML`, 'format', /must be CSV or JSON/],

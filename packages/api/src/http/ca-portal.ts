@@ -11,7 +11,14 @@ import { eventFilterSchema, filterItemSchema, type EventFilterInput } from '../f
 import { eventOutput } from '../schemas/audit-logs';
 import { readPrincipal } from '../trpc';
 import { sendAuditsZip } from './audits-zip';
-import { answerOtherPaths, intParam, parseQuery, queryParameters } from './reference-params';
+import {
+  answerOtherPaths,
+  intParam,
+  isDate,
+  isNumber,
+  parseQuery,
+  queryParameters,
+} from './reference-params';
 import {
   answering,
   callerFor,
@@ -200,8 +207,8 @@ const FILTER_DESCRIPTIONS: Record<keyof typeof filterParams, string> = {
   userName: 'Only audits by this user (exact; `Portal API`, `Registration Service`, …).',
 };
 
-const startBeforeEnd = (q: { startTs?: Date | undefined; endTs?: Date | undefined }) =>
-  !q.startTs || !q.endTs || q.startTs <= q.endTs;
+const startBeforeEnd = (q: { startTs?: unknown; endTs?: unknown }) =>
+  !isDate(q.startTs) || !isDate(q.endTs) || q.startTs <= q.endTs;
 
 export const caListQuerySchema = z
   .object({
@@ -213,10 +220,14 @@ export const caListQuerySchema = z
     sort: sortParam.optional(),
   })
   .refine(startBeforeEnd, { message: 'must not be after endTs', path: ['startTs'] })
-  .refine((q) => q.page * q.size <= MAX_LIST_OFFSET, {
-    message: `page × size must be at most ${MAX_LIST_OFFSET}; narrow the range instead`,
-    path: ['page'],
-  });
+  .refine(
+    (q: { page?: unknown; size?: unknown }) =>
+      !isNumber(q.page) || !isNumber(q.size) || q.page * q.size <= MAX_LIST_OFFSET,
+    {
+      message: `page × size must be at most ${MAX_LIST_OFFSET}; narrow the range instead`,
+      path: ['page'],
+    },
+  );
 
 export const caExportQuerySchema = z
   .object({
@@ -230,10 +241,16 @@ export const caExportQuerySchema = z
     ...filterParams,
   })
   .refine(startBeforeEnd, { message: 'must not be after endTs', path: ['startTs'] })
-  .refine((q) => q.endTs.getTime() - q.startTs.getTime() <= MAX_EXPORT_DAYS * DAY_MS, {
-    message: `the range must be at most ${MAX_EXPORT_DAYS} days`,
-    path: ['endTs'],
-  });
+  .refine(
+    (q: { startTs?: unknown; endTs?: unknown }) =>
+      !isDate(q.startTs) ||
+      !isDate(q.endTs) ||
+      q.endTs.getTime() - q.startTs.getTime() <= MAX_EXPORT_DAYS * DAY_MS,
+    {
+      message: `the range must be at most ${MAX_EXPORT_DAYS} days`,
+      path: ['endTs'],
+    },
+  );
 
 type FilterQuery = z.output<z.ZodObject<typeof filterParams>> & {
   startTs?: Date | undefined;

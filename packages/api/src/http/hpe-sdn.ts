@@ -10,6 +10,7 @@ import { readPrincipal } from '../trpc';
 import {
   answerOtherPaths,
   intParam,
+  isDate,
   parseQuery,
   queryParameters,
   unquote,
@@ -84,10 +85,11 @@ export const sdnQuerySchema = z
     ).default(0),
     cursor: z.string().min(1).max(2000).optional(),
   })
-  .refine((q) => !q.start || !q.end || q.start <= q.end, {
-    message: 'must not be after end',
-    path: ['start'],
-  });
+  .refine(
+    (q: { start?: unknown; end?: unknown }) =>
+      !isDate(q.start) || !isDate(q.end) || q.start <= q.end,
+    { message: 'must not be after end', path: ['start'] },
+  );
 
 const PARAMETER_DESCRIPTIONS: Record<keyof typeof sdnQuerySchema.shape, string> = {
   user: 'Only this user\'s entries (exact; `user="john.doe"`: the quotes are dropped).',

@@ -21,6 +21,13 @@ export function unquoted<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (typeof value === 'string' ? unquote(value) : value), schema);
 }
 
+/**
+ * For an object's refinements, which zod runs even when one of its fields failed (the field
+ * then holds what was sent): compare only values that parsed.
+ */
+export const isDate = (value: unknown): value is Date => value instanceof Date;
+export const isNumber = (value: unknown): value is number => typeof value === 'number';
+
 /** A whole number carried in a query string, within [min, max]. */
 export function intParam(min: number, max: number, tooLarge = `must be at most ${max}`) {
   return z
