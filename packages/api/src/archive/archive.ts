@@ -121,7 +121,7 @@ const CHUNK_CHARS = 64 * 1024;
 const DATA_HIGH_WATER_MARK = 1024 * 1024;
 // Archival of text, where speed matters more: on seed data level 1 deflates 4.9× at
 // ~210 MB/s, the default 6 6.0× at ~100 MB/s.
-const COMPRESSION_LEVEL = 1;
+export const COMPRESSION_LEVEL = 1;
 // Rows serialised between two turns of the event loop (~1 ms of work; see chunks()).
 const SLICE_ROWS = 64;
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;

@@ -476,6 +476,9 @@ export async function* iterateArchiveRows(
       const rows: ArchiveRow[] = await pending;
       const last = rows.at(-1);
       pending = last && rows.length === batchSize ? read(last) : null;
+      // Handled now: a read that fails while the caller is still busy with this batch must
+      // not be an unhandled rejection (which ends the process); it is thrown when awaited.
+      pending?.catch(() => undefined);
       if (rows.length > 0) yield rows;
     }
   } finally {

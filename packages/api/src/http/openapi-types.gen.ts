@@ -421,6 +421,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sdn/v2.0/auditlog': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List audit log entries
+     * @description Entries matching every given parameter, oldest first. Readers only (auditors, admins, tokens with `read`); a token sees its own tenant.
+     */
+    get: operations['sdnListAuditLog'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/tenant-admin/1.0/audits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * View and filter audit logs
+     * @description A page of the matching audits, newest first unless `sort` says otherwise. Readers only (auditors, admins, tokens with `read`); a token sees its own tenant.
+     */
+    get: operations['caListAudits'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/tenant-admin/1.0/audits/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export audit logs
+     * @description The matching audits of at most 90 days, oldest first, as a `.zip` holding `audits.csv` or `audits.json` (the list's columns; CSV cells a spreadsheet would run as formulas are neutralised). `size` and `page` are not taken (a 400). The export is recorded as an audit event (`exports.download`).
+     */
+    get: operations['caExportAudits'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -441,6 +501,59 @@ export interface components {
         field: string;
         message: string;
       }[];
+    };
+    SdnAuditLogEntry: {
+      /** @description Our `eventId`. */
+      uid: string;
+      /** @description Our `systemId`. */
+      system_uid: string | null;
+      /** @description Our `userName`. */
+      user: string;
+      /**
+       * Format: date-time
+       * @description Our `occurredAt`. ISO-8601 UTC with milliseconds
+       * @example 2013-06-05T17:54:19.265Z
+       */
+      ts: string;
+      /** @description Our `taskName`. */
+      activity: string;
+      /** @description Our `description`. */
+      description: string | null;
+    };
+    SdnAuditLog: {
+      /** @description Oldest first. */
+      audit_log_entries: components['schemas']['SdnAuditLogEntry'][];
+    };
+    CaAudit: {
+      /** @description Our `eventId`. */
+      uuid: string;
+      /**
+       * @description Our `occurredAt`. Epoch milliseconds.
+       * @example 1539707873000
+       */
+      time: number;
+      /** @description Our `objectType`. */
+      entityType: string | null;
+      /** @description Our `objectName`. */
+      entityName: string | null;
+      /**
+       * @description Our `action`.
+       * @enum {string}
+       */
+      action:
+        | 'Created'
+        | 'Read'
+        | 'Updated'
+        | 'Deleted'
+        | 'Login Failed'
+        | 'Login Success'
+        | 'Logout'
+        | 'Executed'
+        | 'Other';
+      /** @description Our `userName`. */
+      userName: string;
+      /** @description Our `agent`. The simplified agent (Chrome, Python, CA API Gateway, …). */
+      agent: string | null;
     };
   };
   responses: never;
@@ -3051,6 +3164,254 @@ export interface operations {
       };
       /** @description Nothing here, or nothing this caller may see. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  sdnListAuditLog: {
+    parameters: {
+      query?: {
+        /** @description Only this user's entries (exact; `user="john.doe"`: the quotes are dropped). */
+        user?: string;
+        /** @description Only entries of this activity (exact, quotes dropped; a trailing `*` matches a prefix, as everywhere in this service). */
+        activity?: string;
+        /** @description Inclusive start, ISO-8601 (`2013-09-15T16:00:00.000Z`; without an offset it is UTC). */
+        start?: string;
+        /** @description Inclusive end, ISO-8601. */
+        end?: string;
+        /** @description Extension: most entries in the answer (1–2000, default 1000). When more match, a `Link: <…>; rel="next"` header gives the next page. */
+        limit?: string;
+        /** @description Extension: entries to skip first (up to 100000); deeper pages follow the `Link` header. */
+        offset?: string;
+        /** @description Extension: where the next page starts, as the `Link` header gives it. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The matching entries. */
+      200: {
+        headers: {
+          /** @description RFC 8288 `rel="next"`: the next page, when more entries match. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SdnAuditLog'];
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests or failed sign-ins; try again later. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  caListAudits: {
+    parameters: {
+      query?: {
+        /** @description Inclusive start, epoch milliseconds (`1539707873000`). */
+        startTs?: string;
+        /** @description Inclusive end, epoch milliseconds. */
+        endTs?: string;
+        /** @description Only audits of this object type (`Application`, `API`, `User`, …; exact). */
+        entityType?: string;
+        /** @description Only audits of this object (exact; a trailing `*` matches a prefix, as everywhere in this service). */
+        entityName?: string;
+        /** @description Only audits with this action: Created, Read, Updated, Deleted, Login Failed, Login Success, Logout, Executed, Other (any case). */
+        action?: string;
+        /** @description Only audits by this user (exact; `Portal API`, `Registration Service`, …). */
+        userName?: string;
+        /** @description Audits per page (default 10, at most 2000; more is a 400). */
+        size?: string;
+        /** @description Page number, from 0 (`page × size` at most 100000). */
+        page?: string;
+        /** @description `field,ASC` or `field,DESC` (a field alone is ascending), by `time`, `entityType`, `entityName`, `action` or `userName` (not `agent`: a 400). Default: newest first. Actions sort in the order Created, Read, Updated, Deleted, Login…, Logout, Executed, Other. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaAudit'][];
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests or failed sign-ins; try again later. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  caExportAudits: {
+    parameters: {
+      query: {
+        /** @description Inclusive start, epoch milliseconds (required). */
+        startTs: string;
+        /** @description Inclusive end, epoch milliseconds (required; at most 90 days after startTs). */
+        endTs: string;
+        /** @description `CSV` (default) or `JSON`, any case. The answer is a `.zip` either way. */
+        format?: string;
+        /** @description Only audits of this object type (`Application`, `API`, `User`, …; exact). */
+        entityType?: string;
+        /** @description Only audits of this object (exact; a trailing `*` matches a prefix, as everywhere in this service). */
+        entityName?: string;
+        /** @description Only audits with this action: Created, Read, Updated, Deleted, Login Failed, Login Success, Logout, Executed, Other (any case). */
+        action?: string;
+        /** @description Only audits by this user (exact; `Portal API`, `Registration Service`, …). */
+        userName?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The zip, streamed as it is written. */
+      200: {
+        headers: {
+          /** @description `attachment; filename="audits-<startTs>-<endTs>.zip"` */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/zip': string;
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests or failed sign-ins; try again later. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
