@@ -1,7 +1,8 @@
+import { junosSpaceSurface } from './junos-space';
 import type { HttpSurface } from './surface';
 
 /** Every HTTP surface beside tRPC, in the order /openapi.json and /docs list them. */
-export const SURFACES: readonly HttpSurface[] = [];
+export const SURFACES: readonly HttpSurface[] = [junosSpaceSurface];
 
 /** The paths they serve under (the rate limit counts them; the SPA never answers them). */
 export const SURFACE_PREFIXES = ['/api/', '/sdn/', '/tenant-admin/'] as const;
