@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 
 import type { AuditDb } from '@audit/db';
 import { createTestDb } from '@audit/db/testing';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { XMLParser } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -669,6 +670,9 @@ describe('Junos Space audit-log API', () => {
     expect(one?.parameters.map((p) => p.name)).toEqual(['key', 'x-date', 'Accept']);
     expect(Object.keys(one?.responses ?? {})).toContain('404');
     expect(document.components.schemas).toHaveProperty('JunosAuditLogs');
+    const checked = await new Validator().validate(document);
+    expect(checked.errors ?? []).toEqual([]);
+    expect(checked.valid).toBe(true);
   });
 
   // Last: it takes the database away from this server.
