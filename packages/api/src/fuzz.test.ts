@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from './root';
 import { buildServer } from './server';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from './testing/harness';
-import type { ProcedurePath } from './testing/procedures';
+import type { ProcedurePath } from './root';
 
 type Credential = 'admin' | 'token' | 'none';
 

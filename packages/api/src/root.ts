@@ -1,3 +1,5 @@
+import type { inferRouterInputs } from '@trpc/server';
+
 import { auditLogsRouter } from './routers/audit-logs';
 import { authRouter } from './routers/auth';
 import { exportsRouter } from './routers/exports';
@@ -22,3 +24,15 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 
 export const createCaller = createCallerFactory(appRouter);
+
+type RouterInputs = inferRouterInputs<AppRouter>;
+type Namespace = Extract<keyof RouterInputs, string>;
+
+/**
+ * `auditLogs.list`, `jobs.cancel`, …: every procedure of the router, by its dotted path (as
+ * tRPC's URLs and /api/v1's routes name them). A `Record<ProcedurePath, …>` fails to compile
+ * until a new procedure is in it.
+ */
+export type ProcedurePath = {
+  [R in Namespace]: `${R}.${Extract<keyof RouterInputs[R], string>}`;
+}[Namespace];

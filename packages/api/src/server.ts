@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import cookie from '@fastify/cookie';
@@ -9,19 +9,16 @@ import { pendingMigrations, type AuditDb } from '@audit/db';
 import { MAX_TRPC_BATCH } from '@audit/db/values';
 import { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
 import { sha256Hex } from './auth/secrets';
 import { DEFAULT_RATE_LIMIT, type Config } from './config';
-import { findArchive } from './data/archives';
 import { isDatabaseUnavailable } from './data/db-errors';
 import { UnavailableError } from './data/errors';
 import { EVENTS_READ_BUDGET } from './data/event-counts';
-import { recordOwnEvent } from './data/audit-trail';
-import { actorName, tenantScopeOf, type Principal } from './data/principals';
 import { createMetrics, type Metrics } from './metrics';
 import { appRouter, type AppRouter } from './root';
+import { serveArchiveDownload } from './http/archive-download';
 import { serveOpenApi } from './http/openapi';
 import {
   credentialsOf,
@@ -31,8 +28,7 @@ import {
   type SurfaceDeps,
 } from './http/surface';
 import { SURFACES, SURFACE_PREFIXES } from './http/surfaces';
-import { decimalIdSchema } from './schemas/values';
-import { createContext, readPrincipal, SESSION_COOKIE, type AppDeps } from './trpc';
+import { createContext, SESSION_COOKIE, type AppDeps } from './trpc';
 
 export interface ServerOptions {
   config: Pick<Config, 'LOG_LEVEL'> & Partial<Pick<Config, 'RATE_LIMIT'>>;
@@ -175,44 +171,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     throw error;
   });
 
-  // Archives stream from a plain route: tRPC answers in JSON, a download is a file.
-  app.get<{ Params: { id: string } }>('/archives/:id/download', async (req, reply) => {
-    const ctx = await createContext(deps, credentialsOf(req));
-    let principal: Principal;
-    try {
-      principal = readPrincipal(ctx);
-    } catch (error) {
-      if (!(error instanceof TRPCError)) throw error;
-      return reply.code(getHTTPStatusCodeFromError(error)).send({ error: error.message });
-    }
-    const archive = decimalIdSchema.safeParse(req.params.id).success
-      ? await findArchive(store.db, req.params.id, tenantScopeOf(principal))
-      : null;
-    const path = archive ? resolve(options.archiveDir, archive.path) : null;
-    // Missing, another tenant's, or gone from disk: all the same to the caller.
-    if (!archive || !path || !path.startsWith(resolve(options.archiveDir)) || !existsSync(path)) {
-      return reply.code(404).send({ error: `no archive ${req.params.id}` });
-    }
-    await recordOwnEvent(
-      store.db,
-      ctx.meta,
-      {
-        task: 'archives.download',
-        actor: actorName(principal),
-        status: 'success',
-        description: `Downloaded ${archive.fileName} (${archive.rowCount} events)`,
-        objectType: 'archive',
-        objectName: archive.fileName,
-        jobId: archive.jobId,
-      },
-      deps.clock(),
-    );
-    return reply
-      .header('content-type', 'application/zip')
-      .header('content-length', String(statSync(path).size))
-      .header('content-disposition', `attachment; filename="${archive.fileName}"`)
-      .send(createReadStream(path));
-  });
+  const surface: SurfaceDeps = { deps, archiveDir: options.archiveDir };
+  serveArchiveDownload(app, '/archives/:id/download', surface, 'legacy');
 
   app.get('/healthz', async () => {
     await store.db.execute('SELECT 1');
@@ -248,7 +208,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.code(503).header('retry-after', '5').send({ ready: false, reason });
   });
 
-  const surface: SurfaceDeps = { deps, archiveDir: options.archiveDir };
   for (const each of SURFACES) await each.register(app, surface);
   await serveOpenApi(app, SURFACES);
 

@@ -203,30 +203,33 @@ export type WhereCondition =
 const conditionList = () =>
   z.array(whereConditionSchema).min(1, 'give at least one condition').max(MAX_WHERE_COMPARISONS);
 
-export const whereConditionSchema: z.ZodType<WhereCondition, WhereCondition> = z.union([
-  comparisonSchema,
-  z
-    .object({
-      get all() {
-        return conditionList();
-      },
-    })
-    .strict(),
-  z
-    .object({
-      get any() {
-        return conditionList();
-      },
-    })
-    .strict(),
-  z
-    .object({
-      get not() {
-        return whereConditionSchema;
-      },
-    })
-    .strict(),
-]);
+export const whereConditionSchema: z.ZodType<WhereCondition, WhereCondition> = z
+  .union([
+    comparisonSchema,
+    z
+      .object({
+        get all() {
+          return conditionList();
+        },
+      })
+      .strict(),
+    z
+      .object({
+        get any() {
+          return conditionList();
+        },
+      })
+      .strict(),
+    z
+      .object({
+        get not() {
+          return whereConditionSchema;
+        },
+      })
+      .strict(),
+  ])
+  // Named: a recursive schema is one definition in JSON Schema (and in /openapi.json).
+  .meta({ id: 'WhereCondition' });
 
 /** How deep a tree nests and how many comparisons it holds. */
 export function whereSize(condition: WhereCondition): { depth: number; comparisons: number } {

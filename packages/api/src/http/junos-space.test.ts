@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../bootstrap';
 import { buildServer } from '../server';
 
-// Junos Space's audit-log API (seed 002), over HTTP, on data recorded through the API.
+// Junos Space's audit-log API (seed 002), over HTTP, on data recorded through POST /api/v1/events.
 
 const PASSWORD = 'junos-test-admin-password';
 const BASE = '/api/space/audit-log-management/audit-logs';
@@ -135,20 +135,31 @@ describe('Junos Space audit-log API', () => {
   let otherTenant: string;
   const keys: string[] = [];
 
-  const trpc = async (path: string, body: unknown, headers: Record<string, string>) => {
-    const response = await fetch(`${base}/trpc/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+  /** A call of /api/v1 that must succeed, and its answer. */
+  const rest = async (
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<unknown> => {
+    const response = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
-    return ((await response.json()) as { result: { data: unknown } }).result.data;
+    const text = await response.text();
+    expect(response.ok, `${method} ${path}: ${response.status} ${text}`).toBe(true);
+    return text ? (JSON.parse(text) as unknown) : null;
   };
 
   const newToken = async (scopes: string[], tenant: string) =>
     (
-      (await trpc(
-        'tokens.create',
+      (await rest(
+        'POST',
+        '/tokens',
         { name: `t-${Math.random().toString(36).slice(2, 8)}`, scopes, tenant },
         { cookie },
       )) as { secret: string; token: { id: string } }
@@ -213,7 +224,7 @@ describe('Junos Space audit-log API', () => {
       sleep: () => Promise.resolve(),
     });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const login = await fetch(`${base}/trpc/auth.login`, {
+    const login = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: PASSWORD }),
@@ -225,16 +236,15 @@ describe('Junos Space audit-log API', () => {
     ingestOnly = await newToken(['ingest'], 'other');
     otherTenant = await newToken(['read'], 'other');
     // Oldest first, so the keys grow with logTime.
-    const recorded = (await trpc(
-      'auditLogs.record',
-      { events: [...SAMPLES].reverse().map(seedEvent) },
-      { authorization: `Bearer ${ingest}` },
-    )) as { events: { id: string }[] };
+    const recorded = (await rest('POST', '/events', [...SAMPLES].reverse().map(seedEvent), {
+      authorization: `Bearer ${ingest}`,
+    })) as { events: { id: string }[] };
     keys.push(...recorded.events.map((r) => r.id).reverse());
-    await trpc('auditLogs.record', { events: EXTRA }, { authorization: `Bearer ${ingest}` });
-    await trpc(
-      'auditLogs.record',
-      { events: [{ userName: 'super', taskName: 'Login', status: 'success' }] },
+    await rest('POST', '/events', EXTRA, { authorization: `Bearer ${ingest}` });
+    await rest(
+      'POST',
+      '/events',
+      { userName: 'super', taskName: 'Login', status: 'success' },
       { authorization: `Bearer ${ingestOnly}` },
     );
   });
@@ -593,16 +603,17 @@ describe('Junos Space audit-log API', () => {
 
   it('is read scope: auditors, admins and read tokens; 401 without credentials, 403 without read', async () => {
     const auditor = { username: 'junos-auditor', password: 'junos-auditor-password!' };
-    await trpc('users.create', { ...auditor, role: 'auditor' }, { cookie });
+    await rest('POST', '/users', { ...auditor, role: 'auditor' }, { cookie });
     const basic = (user: string, password: string) =>
       `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     const revoked = await (async () => {
-      const made = (await trpc(
-        'tokens.create',
+      const made = (await rest(
+        'POST',
+        '/tokens',
         { name: 'revoked', scopes: ['read'], tenant: 'junos' },
         { cookie },
       )) as { secret: string; token: { id: string } };
-      await trpc('tokens.revoke', { id: made.token.id }, { cookie });
+      await rest('DELETE', `/tokens/${made.token.id}`, undefined, { cookie });
       return made.secret;
     })();
     const matrix: [string, Record<string, string>, number][] = [

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { oas31 } from 'openapi3-ts';
 
 import { SESSION_COOKIE } from '../trpc';
-import { PROBLEM_SCHEMA, type HttpSurface } from './surface';
+import { PROBLEM_SCHEMA, SHARED_SCHEMAS, type HttpSurface } from './surface';
 
 /**
  * /openapi.json: the OpenAPI 3.1 description of every HTTP surface beside tRPC, put
@@ -16,11 +15,8 @@ import { PROBLEM_SCHEMA, type HttpSurface } from './surface';
  * swagger-ui-dist package itself, so it works with no internet access.
  */
 
-const VERSION = (
-  JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
-    version?: string;
-  }
-).version;
+/** The contract's version: `/api/v1`'s, bumped when a change could break a client. */
+const API_VERSION = '1.0.0';
 
 export function openApiDocument(surfaces: readonly HttpSurface[]): oas31.OpenAPIObject {
   const paths: oas31.PathsObject = {};
@@ -37,7 +33,7 @@ export function openApiDocument(surfaces: readonly HttpSurface[]): oas31.OpenAPI
     openapi: '3.1.1',
     info: {
       title: 'Audit Log Manager',
-      version: VERSION ?? '0.0.0',
+      version: API_VERSION,
       description:
         'Record, search, export and purge audit events. `/api/v1` is the REST form of the ' +
         'tRPC procedures (same checks, same answers); the other paths answer in the shapes of ' +
@@ -74,6 +70,7 @@ export function openApiDocument(surfaces: readonly HttpSurface[]): oas31.OpenAPI
       },
       schemas: Object.assign(
         { Problem: PROBLEM_SCHEMA },
+        Object.fromEntries(SHARED_SCHEMAS),
         ...surfaces.map((surface) => surface.schemas ?? {}),
       ) as Record<string, oas31.SchemaObject>,
     },

@@ -1,8 +1,9 @@
 import { junosSpaceSurface } from './junos-space';
+import { restV1Surface } from './rest-v1';
 import type { HttpSurface } from './surface';
 
 /** Every HTTP surface beside tRPC, in the order /openapi.json and /docs list them. */
-export const SURFACES: readonly HttpSurface[] = [junosSpaceSurface];
+export const SURFACES: readonly HttpSurface[] = [restV1Surface, junosSpaceSurface];
 
 /** The paths they serve under (the rate limit counts them; the SPA never answers them). */
 export const SURFACE_PREFIXES = ['/api/', '/sdn/', '/tenant-admin/'] as const;

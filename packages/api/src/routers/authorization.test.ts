@@ -3,60 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { appRouter } from '../root';
 import { createTestApp, type Caller, type TestApp } from '../testing/harness';
-import type { ProcedurePath } from '../testing/procedures';
-
-const PRINCIPALS = [
-  'anonymous',
-  'auditor',
-  'admin',
-  'ingestToken',
-  'readToken',
-  'revokedToken',
-  'disabledUserSession',
-] as const;
-type PrincipalName = (typeof PRINCIPALS)[number];
-
-/** Principals whose credentials are missing or no longer valid: refused before any role check. */
-const UNAUTHENTICATED: readonly PrincipalName[] = [
-  'anonymous',
-  'revokedToken',
-  'disabledUserSession',
-];
-
-const EVERYONE: readonly PrincipalName[] = PRINCIPALS;
-const SIGNED_IN: readonly PrincipalName[] = ['auditor', 'admin', 'ingestToken', 'readToken'];
-const PEOPLE: readonly PrincipalName[] = ['auditor', 'admin'];
-const READERS: readonly PrincipalName[] = ['auditor', 'admin', 'readToken'];
-const INGEST: readonly PrincipalName[] = ['ingestToken'];
-const ADMINS: readonly PrincipalName[] = ['admin'];
-
-/** Who may call each procedure: a procedure missing here is a compile error. */
-const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
-  'auth.login': EVERYONE,
-  'auth.logout': PEOPLE,
-  'auth.me': SIGNED_IN,
-  'auditLogs.list': READERS,
-  'auditLogs.byId': READERS,
-  'auditLogs.histogram': READERS,
-  'auditLogs.facets': READERS,
-  'auditLogs.record': INGEST,
-  'jobs.list': READERS,
-  'jobs.byId': READERS,
-  'jobs.cancel': PEOPLE,
-  'jobs.report': INGEST,
-  'users.list': ADMINS,
-  'users.create': ADMINS,
-  'users.update': ADMINS,
-  'tokens.list': ADMINS,
-  'tokens.create': ADMINS,
-  'tokens.revoke': ADMINS,
-  'exports.create': READERS,
-  'exports.list': READERS,
-  'purge.preview': ADMINS,
-  'purge.create': ADMINS,
-  'retention.get': ADMINS,
-  'retention.set': ADMINS,
-};
+import type { ProcedurePath } from '../root';
+import {
+  ALLOWED,
+  PRINCIPALS,
+  UNAUTHENTICATED,
+  type PrincipalName,
+} from '../testing/authorization-matrix';
 
 /** An input every procedure refuses (all input schemas are strict objects or void). */
 const PROBE = { __probe: true };
