@@ -1,9 +1,13 @@
 // Whatever a client sends, the server answers 2xx, or 4xx with a message: never 5xx, never a
-// crash. Generated inputs go to every procedure over HTTP, on PGlite or PostgreSQL.
+// crash. Generated inputs go to every procedure over HTTP, and generated requests to every
+// operation of /openapi.json (REST and the reference products' paths), on PGlite or PostgreSQL.
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
+import type { oas31 } from 'openapi3-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { openApiDocument } from './http/openapi';
+import { SURFACES } from './http/surfaces';
 import { appRouter } from './root';
 import { buildServer } from './server';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from './testing/harness';
@@ -235,5 +239,117 @@ describe('generated inputs to every procedure, over HTTP', () => {
     expect(tried).toBeGreaterThanOrEqual(Object.keys(BASES).length * 100);
     const response = await http.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
+  });
+});
+
+/** A value of a documented parameter: one it lists, a nasty one, or any text. */
+function parameterValue(schema: oas31.SchemaObject | undefined): fc.Arbitrary<string> {
+  const listed = [
+    ...(schema?.enum ?? []),
+    ...(schema?.examples ?? []),
+    ...(schema?.default !== undefined ? [schema.default] : []),
+  ].map(String);
+  return fc.oneof(
+    ...(listed.length ? [fc.constantFrom(...listed)] : []),
+    fc.constantFrom(...NASTY.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))),
+    fc.string({ unit: 'binary', maxLength: 60 }),
+    fc.constantFrom('(', ')', "'", '"', '%', '%00', '1,DESC', '2011-08-29 11:01:25', 'eq', ','),
+  );
+}
+
+/** Every operation /openapi.json describes (the same document the server serves). */
+const OPERATIONS = Object.entries(openApiDocument(SURFACES).paths ?? {}).flatMap(([path, item]) =>
+  Object.entries(item as Record<string, oas31.OperationObject>).map(([method, op]) => ({
+    method: method.toUpperCase(),
+    path,
+    op,
+  })),
+);
+
+describe('generated requests to every HTTP operation /openapi.json describes', () => {
+  let app: TestApp;
+  let http: FastifyInstance;
+  let admin: Record<string, string> = {};
+  let token: Record<string, string> = {};
+  let tried = 0;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    http = await buildServer({
+      config: { LOG_LEVEL: 'silent', RATE_LIMIT: 0 },
+      store: app.store,
+      archiveDir: app.archiveDir,
+      sleep: () => Promise.resolve(),
+    });
+    // Admin by HTTP Basic may call every operation but the ingest ones, which get the token.
+    admin = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
+    token = { authorization: `Bearer ${(await app.token(['ingest', 'read'])).secret}` };
+  });
+  afterAll(async () => {
+    await http.close();
+    await app.close();
+  });
+
+  for (const { method, path, op } of OPERATIONS) {
+    const parameters = (op.parameters ?? []) as oas31.ParameterObject[];
+    const procedure = op['x-trpc-procedure'] as ProcedurePath | undefined;
+    const queryParams = parameters.filter((p) => p.in === 'query');
+    const headerParam = parameters.find((p) => p.in === 'header');
+    const request = fc.record({
+      path: fc.constantFrom('1', '424242', '9999999999999999999', 'x', '%00'),
+      query: queryParams.length
+        ? fc.array(
+            fc
+              .constantFrom(...queryParams)
+              .chain((param) =>
+                parameterValue(param.schema as oas31.SchemaObject | undefined).map(
+                  (value) => [param.name, value] as const,
+                ),
+              ),
+            { maxLength: 5 },
+          )
+        : fc.constant([]),
+      header: fc.option(parameterValue(headerParam?.schema as oas31.SchemaObject | undefined)),
+      body: procedure ? inputsNear(BASES[procedure].input) : anyValue,
+    });
+
+    it(`${method} ${path}: 2xx, or 4xx with a problem that says what, never 5xx`, async () => {
+      const headers = procedure && BASES[procedure].as === 'token' ? token : admin;
+      await fc.assert(
+        fc.asyncProperty(request, async (generated) => {
+          tried++;
+          const search = new URLSearchParams();
+          for (const [name, value] of generated.query) search.append(name, value);
+          const url = `${path.replace(/\{\w+\}/g, encodeURIComponent(generated.path))}?${search.toString()}`;
+          const hasBody = method !== 'GET' && method !== 'DELETE';
+          const response = await http.inject({
+            method: method as 'GET',
+            url,
+            headers: {
+              ...headers,
+              ...(headerParam && generated.header !== null
+                ? { [headerParam.name]: generated.header.replace(/[^\t\x20-\x7e]/g, '') }
+                : {}),
+              ...(hasBody ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(hasBody ? { payload: JSON.stringify(generated.body ?? null) } : {}),
+          });
+          const context = `${method} ${url} → ${response.body.slice(0, 300)}`;
+          expect(response.statusCode, context).toBeLessThan(500);
+          if (response.statusCode >= 400) {
+            expect(response.headers['content-type'], context).toContain('application/problem+json');
+            const body = JSON.parse(response.body) as { detail?: string };
+            expect(body.detail, context).toMatch(/\S/);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+
+  it('is still up and answering after all of it', async () => {
+    expect(OPERATIONS.length).toBeGreaterThan(20);
+    expect(tried).toBeGreaterThanOrEqual(OPERATIONS.length * 40);
+    expect((await http.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 });

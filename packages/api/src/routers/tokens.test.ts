@@ -219,7 +219,8 @@ describe('tokens', () => {
     });
 
     it.each([
-      ['another scheme', 'Basic dXNlcjpwYXNz'],
+      ['another scheme', 'Digest username="admin"'],
+      ['Basic without a colon', `Basic ${Buffer.from('admin').toString('base64')}`],
       ['no scheme', 'alm_abcdefghijklmnop'],
       ['not an API token', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x'],
       ['an empty bearer', 'Bearer '],
@@ -229,7 +230,7 @@ describe('tokens', () => {
       async (_case, header) => {
         await expect(app.as({ authorization: header }).caller.auth.me()).rejects.toMatchObject({
           code: 'UNAUTHORIZED',
-          message: 'Authorization must be "Bearer alm_…"',
+          message: 'Authorization must be "Bearer alm_…" or "Basic <base64 of user:password>"',
         });
       },
     );
