@@ -73,5 +73,7 @@ export type {
   RecordResult,
   RouterInputs,
   RouterOutputs,
+  WhereComparison,
+  WhereCondition,
 } from './router';
 export { TRPCClientError, type TRPCClientErrorConstructor } from './trpc-client-error';

@@ -85,6 +85,8 @@ interface RawShapes {
   eventJob: NonNullable<RawOutputs['auditLogs']['byId']['job']>;
   eventInput: RawInputs['auditLogs']['record']['events'][number];
   filter: NonNullable<RawInputs['auditLogs']['list']['filter']>;
+  where: NonNullable<RawShapes['filter']['where']>;
+  whereComparison: Extract<RawShapes['where'], { field: unknown }>;
   sort: NonNullable<RawInputs['auditLogs']['list']['sort']>;
   job: RawOutputs['jobs']['byId'];
   archive: RawOutputs['exports']['list']['items'][number];
@@ -99,24 +101,37 @@ type Same<A, B> =
 
 /** One part of a type (not a union): its public name if it has one, else its parts named. */
 type NamedValue<V> =
-  Same<V, RawShapes['event']> extends true
-    ? AuditEvent
-    : Same<V, RawShapes['eventDetail']> extends true
-      ? AuditEventDetail
-      : Same<V, RawShapes['eventInput']> extends true
-        ? AuditEventInput
-        : Same<V, RawShapes['filter']> extends true
-          ? EventFilter
-          : Same<V, RawShapes['sort']> extends true
-            ? EventSort
-            : Same<V, RawShapes['job']> extends true
-              ? Job
-              : Same<V, RawShapes['archive']> extends true
-                ? Archive
-                : NamedParts<V>;
-/** An object's (or array's) members, each named. */
+  Same<V, RawShapes['whereComparison']> extends true
+    ? WhereComparison
+    : Same<V, RawShapes['event']> extends true
+      ? AuditEvent
+      : Same<V, RawShapes['eventDetail']> extends true
+        ? AuditEventDetail
+        : Same<V, RawShapes['eventInput']> extends true
+          ? AuditEventInput
+          : Same<V, RawShapes['filter']> extends true
+            ? EventFilter
+            : Same<V, RawShapes['sort']> extends true
+              ? EventSort
+              : Same<V, RawShapes['job']> extends true
+                ? Job
+                : Same<V, RawShapes['archive']> extends true
+                  ? Archive
+                  : NamedParts<V>;
+/**
+ * An object's (or array's) members, each named. The `where` tree is a recursive union: it is
+ * named whole, before its members are taken one by one (which would never end).
+ */
 type NamedParts<T> = T extends object
-  ? { [K in keyof T]: T[K] extends infer V ? (V extends unknown ? NamedValue<V> : never) : never }
+  ? {
+      [K in keyof T]: T[K] extends infer V
+        ? Same<Exclude<V, undefined>, RawShapes['where']> extends true
+          ? WhereCondition | Extract<V, undefined>
+          : V extends unknown
+            ? NamedValue<V>
+            : never
+        : never;
+    }
   : T;
 /** A type, its union members named one by one. */
 type NamedIf<Naming extends boolean, T> = Naming extends false
@@ -184,6 +199,14 @@ export interface AuditEventDetail extends AuditEvent {
 export type EventStatus = AuditEvent['status'];
 /** The one filter of list, histogram, facets, export and purge. */
 export interface EventFilter extends Shape<(typeof _shapes)['filter']> {}
+/** One comparison of a filter's `where` tree: `{ field: 'userName', op: 'ne', value: 'root' }`. */
+export interface WhereComparison extends Shape<(typeof _shapes)['whereComparison']> {}
+/**
+ * A filter's `where` tree: a comparison, or `{ all: […] }` (AND), `{ any: […] }` (OR),
+ * `{ not: … }` (types.test-d.ts checks it is the server's own).
+ */
+export type WhereCondition =
+  WhereComparison | { all: WhereCondition[] } | { any: WhereCondition[] } | { not: WhereCondition };
 /** A sort: `{ field: 'occurredAt', direction: 'desc' }`. */
 export interface EventSort extends Shape<(typeof _shapes)['sort']> {}
 /** One page of `auditLogs.list`. */

@@ -24,6 +24,7 @@ import {
   type Recorder,
   type RouterInputs,
   type RouterOutputs,
+  type WhereCondition,
 } from './index';
 
 const client = createAuditClient({ url: 'http://127.0.0.1:3000', token: 'alm_x' });
@@ -78,6 +79,11 @@ describe('auditLogs.list', () => {
     expectTypeOf<NonNullable<Input['filter']>>().toEqualTypeOf<EventFilter>();
     expectTypeOf<EventFilter['status']>().toEqualTypeOf<EventStatus | EventStatus[] | undefined>();
     expectTypeOf<EventFilter['from']>().toEqualTypeOf<string | number | undefined>();
+    type RawWhere = NonNullable<
+      NonNullable<inferRouterInputs<AppRouter>['auditLogs']['list']['filter']>['where']
+    >;
+    expectTypeOf<NonNullable<EventFilter['where']>>().toEqualTypeOf<WhereCondition>();
+    expectTypeOf<WhereCondition>().toEqualTypeOf<RawWhere>();
     expectTypeOf<EventFilter['userIp']>().toEqualTypeOf<string | string[] | undefined>();
     expectTypeOf<EventFilter['agent']>().toEqualTypeOf<string | string[] | undefined>();
     expectTypeOf<NonNullable<EventFilter['action']>>().toEqualTypeOf<

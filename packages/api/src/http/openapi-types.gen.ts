@@ -421,6 +421,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/space/audit-log-management/audit-logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Audit log entries, filtered, sorted and paged
+     * @description Fields: userName, userIpAddr, description, logTime, applicationName, taskName, result (key is the entry’s id). `result` is the result code, or the status (Success, Failure, Job Scheduled, Recurring Job Scheduled). `@size` counts every match (the planner’s estimate past 10 000).
+     */
+    get: operations['junosSpaceAuditLogs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/space/audit-log-management/audit-logs/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One audit log entry */
+    get: operations['junosSpaceAuditLog'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/sdn/v2.0/auditlog': {
     parameters: {
       query?: never;
@@ -501,6 +538,92 @@ export interface components {
         field: string;
         message: string;
       }[];
+    };
+    __schema0: {
+      all: components['schemas']['WhereCondition'][];
+    };
+    WhereCondition:
+      | {
+          /** @enum {string} */
+          field:
+            | 'id'
+            | 'eventId'
+            | 'tenant'
+            | 'occurredAt'
+            | 'recordedAt'
+            | 'userName'
+            | 'userIp'
+            | 'userAgent'
+            | 'agent'
+            | 'domain'
+            | 'application'
+            | 'workspace'
+            | 'systemId'
+            | 'taskName'
+            | 'action'
+            | 'objectType'
+            | 'objectName'
+            | 'status'
+            | 'resultCode'
+            | 'description'
+            | 'jobId';
+          /** @enum {string} */
+          op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'startsWith';
+          value: string | null;
+        }
+      | components['schemas']['__schema0']
+      | {
+          any: components['schemas']['WhereCondition'][];
+        }
+      | {
+          not: components['schemas']['WhereCondition'];
+        };
+    JunosAuditLogs: {
+      'audit-logs': {
+        '@uri': string;
+        '@size': string;
+        'audit-log': {
+          '@href': string;
+          '@uri': string;
+          '@key': string;
+          userName?: string;
+          userIpAddr?: string;
+          description?: string;
+          logTime?: string;
+          applicationName?: string;
+          taskName?: string;
+          result?: string;
+        }[];
+      };
+    };
+    JunosAuditLog: {
+      '@href': string;
+      '@uri': string;
+      '@key': string;
+      userName?: string;
+      userIpAddr?: string;
+      description?: string;
+      logTime?: string;
+      applicationName?: string;
+      taskName?: string;
+      result?: string;
+    };
+    JunosAuditLogsXml: {
+      uri?: string;
+      size?: string;
+      'audit-log'?: components['schemas']['JunosAuditLogXml'][];
+    };
+    JunosAuditLogXml: {
+      key?: string;
+      href?: string;
+      uri?: string;
+      userName?: string;
+      userIpAddr?: string;
+      description?: string;
+      logTime?: string;
+      applicationName?: string;
+      taskName?: string;
+      result?: string;
     };
     SdnAuditLogEntry: {
       /** @description Our `eventId`. */
@@ -592,6 +715,7 @@ export interface operations {
         description?: string;
         from?: number | string;
         to?: number | string;
+        where?: components['schemas']['WhereCondition'];
         /** @description The field to sort by; `-` in front for descending. Default: newest first. */
         sort?:
           | 'id'
@@ -1007,6 +1131,7 @@ export interface operations {
         description?: string;
         from?: number | string;
         to?: number | string;
+        where?: components['schemas']['WhereCondition'];
         buckets?: number;
         timeZone?: string;
       };
@@ -1113,6 +1238,7 @@ export interface operations {
         description?: string;
         from?: number | string;
         to?: number | string;
+        where?: components['schemas']['WhereCondition'];
         fields?: (
           | 'tenant'
           | 'userName'
@@ -1437,6 +1563,7 @@ export interface operations {
             description?: string;
             from?: number | string;
             to?: number | string;
+            where?: components['schemas']['WhereCondition'];
           };
           /**
            * @default csv
@@ -2017,6 +2144,7 @@ export interface operations {
             description?: string;
             from?: number | string;
             to?: number | string;
+            where?: components['schemas']['WhereCondition'];
           };
         };
       };
@@ -2112,6 +2240,7 @@ export interface operations {
             description?: string;
             from?: number | string;
             to?: number | string;
+            where?: components['schemas']['WhereCondition'];
           };
           archive: boolean;
           /**
@@ -3164,6 +3293,196 @@ export interface operations {
       };
       /** @description Nothing here, or nothing this caller may see. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  junosSpaceAuditLogs: {
+    parameters: {
+      query?: {
+        /**
+         * @description `(field op value)` on userName, userIpAddr, description, logTime, applicationName, taskName, result; ops eq, ne, gt, ge, lt, le, contains, starts-with; `and`/`or` with parentheses; `timestamp('2011-08-29 11:01:25')` for logTime (in the x-date zone, to the second).
+         * @example (logTime gt timestamp('2011-08-29 11:01:25'))
+         */
+        filter?: string;
+        /**
+         * @description `(field(ascending|descending))`, one of userName, userIpAddr, description, logTime, applicationName, taskName, result (result sorts by the result code). Default: newest first.
+         * @example (logTime(descending))
+         */
+        sortby?: string;
+        /**
+         * @description `(start eq N, limit eq M)`: start 0–100000, limit 1–2000 (default 50).
+         * @example (start eq 0, limit eq 25)
+         */
+        paging?: string;
+      };
+      header?: {
+        /**
+         * @description The client’s time zone for `logTime` (answers and `timestamp()` in filters): an IANA name (`Asia/Kolkata`), or a date with an offset such as the client’s current time (`Mon, 29 Aug 2011 11:09:18 +0530`, `2011-08-29T11:09:18+05:30`). Default: UTC.
+         * @example Asia/Kolkata
+         */
+        'x-date'?: string;
+        /**
+         * @description XML unless JSON is preferred; the vendor media types are answered in kind.
+         * @example application/vnd.net.juniper.space.audit-log-management.audit-logs+json;version=1
+         */
+        Accept?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The matching entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/xml': components['schemas']['JunosAuditLogsXml'];
+          'application/vnd.net.juniper.space.audit-log-management.audit-logs+xml;version=1': components['schemas']['JunosAuditLogsXml'];
+          'application/json': components['schemas']['JunosAuditLogs'];
+          'application/vnd.net.juniper.space.audit-log-management.audit-logs+json;version=1': components['schemas']['JunosAuditLogs'];
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not Acceptable */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  junosSpaceAuditLog: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description The client’s time zone for `logTime` (answers and `timestamp()` in filters): an IANA name (`Asia/Kolkata`), or a date with an offset such as the client’s current time (`Mon, 29 Aug 2011 11:09:18 +0530`, `2011-08-29T11:09:18+05:30`). Default: UTC.
+         * @example Asia/Kolkata
+         */
+        'x-date'?: string;
+        /**
+         * @description XML unless JSON is preferred; the vendor media types are answered in kind.
+         * @example application/vnd.net.juniper.space.audit-log-management.audit-logs+json;version=1
+         */
+        Accept?: string;
+      };
+      path: {
+        /** @description The entry’s key (its id). */
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/xml': components['schemas']['JunosAuditLogXml'];
+          'application/vnd.net.juniper.space.audit-log-management.audit-log+xml;version=1': components['schemas']['JunosAuditLogXml'];
+          'application/json': {
+            'audit-log'?: components['schemas']['JunosAuditLog'];
+          };
+          'application/vnd.net.juniper.space.audit-log-management.audit-log+json;version=1': {
+            'audit-log'?: components['schemas']['JunosAuditLog'];
+          };
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Nothing here, or nothing this caller may see. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not Acceptable */
+      406: {
         headers: {
           [name: string]: unknown;
         };

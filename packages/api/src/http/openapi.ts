@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { oas31 } from 'openapi3-ts';
 
 import { SESSION_COOKIE } from '../trpc';
-import { PROBLEM_SCHEMA, type HttpSurface } from './surface';
+import { PROBLEM_SCHEMA, SHARED_SCHEMAS, type HttpSurface } from './surface';
 
 /**
  * /openapi.json: the OpenAPI 3.1 description of every HTTP surface beside tRPC, put
@@ -70,6 +70,7 @@ export function openApiDocument(surfaces: readonly HttpSurface[]): oas31.OpenAPI
       },
       schemas: Object.assign(
         { Problem: PROBLEM_SCHEMA },
+        Object.fromEntries(SHARED_SCHEMAS),
         ...surfaces.map((surface) => surface.schemas ?? {}),
       ) as Record<string, oas31.SchemaObject>,
     },

@@ -134,6 +134,31 @@ describe('REST /api/v1', () => {
       '2011-08-29T04:46:18.000Z',
     ]);
 
+    // The filter's where tree, as JSON in its own parameter.
+    const where = {
+      any: [
+        {
+          all: [
+            { field: 'userName', op: 'eq', value: 'super' },
+            { field: 'resultCode', op: 'ne', value: null },
+          ],
+        },
+        { field: 'taskName', op: 'startsWith', value: 'Artifact Management - Up' },
+      ],
+    };
+    const tree = await send(
+      'GET',
+      `${REST_PREFIX}/events?where=${encodeURIComponent(JSON.stringify(where))}&sort=occurredAt`,
+      { auth: reader },
+    );
+    expect(tree.status).toBe(200);
+    expect((tree.body as typeof page).items.map((e) => e.occurredAt)).toEqual([
+      '2011-08-29T04:42:27.000Z',
+      '2011-08-29T05:31:25.000Z',
+      '2013-06-05T17:54:19.265Z',
+      '2013-06-05T17:54:20.975Z',
+    ]);
+
     // byId, histogram, facets.
     const id = (one.body as { events: { id: string }[] }).events[0]?.id ?? '';
     const detail = await send('GET', `${REST_PREFIX}/events/${id}`, { auth: reader });

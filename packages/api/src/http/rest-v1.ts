@@ -12,6 +12,7 @@ import {
   problem,
   problemResponses,
   READ_SECURITY,
+  SHARED_SCHEMAS,
   sendProblem,
   type Caller,
   type HttpSurface,
@@ -435,7 +436,14 @@ function queryParams(
 /** The JSON types a schema allows (through anyOf/oneOf). */
 function typesOf(schema: oas31.SchemaObject): Set<string> {
   const types = new Set<string>();
-  const visit = (s: oas31.SchemaObject) => {
+  const visit = (s: oas31.SchemaObject & { $ref?: string }) => {
+    // A named schema (the filter's `where` tree): its own types.
+    const named = s.$ref?.replace('#/components/schemas/', '');
+    const shared = named === undefined ? undefined : SHARED_SCHEMAS.get(named);
+    if (shared) {
+      visit(shared);
+      return;
+    }
     if (typeof s.type === 'string') types.add(s.type);
     else if (Array.isArray(s.type)) s.type.forEach((t) => types.add(t));
     for (const sub of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) visit(sub as oas31.SchemaObject);

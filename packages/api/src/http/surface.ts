@@ -215,12 +215,44 @@ export async function answering(
 
 /** The JSON Schema (2020-12, as OpenAPI 3.1 takes it) of what a client sends or receives. */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): oas31.SchemaObject {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+  const {
+    $schema: _dialect,
+    $defs: defs,
+    ...rest
+  } = z.toJSONSchema(schema, {
     io,
     unrepresentable: 'any',
     reused: 'inline',
-  }) as oas31.SchemaObject & { $schema?: string };
-  return rest;
+  }) as oas31.SchemaObject & { $schema?: string; $defs?: Record<string, oas31.SchemaObject> };
+  if (!defs) return rest;
+  // A recursive schema (the filter's `where` tree, named by its `.meta({ id })`) is defined
+  // once; a ref into this schema's own $defs would be lost when a surface takes one property
+  // out of it (REST lifts the filter's fields), so it goes to the document's components.
+  for (const [name, def] of Object.entries(defs)) {
+    const moved = toComponentRefs(def) as oas31.SchemaObject;
+    const known = SHARED_SCHEMAS.get(name);
+    if (known && JSON.stringify(known) !== JSON.stringify(moved)) {
+      throw new Error(`two different schemas are named ${name}`);
+    }
+    SHARED_SCHEMAS.set(name, moved);
+  }
+  return toComponentRefs(rest) as oas31.SchemaObject;
+}
+
+/** Schemas that jsonSchemaOf met by name: /openapi.json puts them under components.schemas. */
+export const SHARED_SCHEMAS = new Map<string, oas31.SchemaObject>();
+
+function toComponentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toComponentRefs);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === '$ref' && typeof inner === 'string'
+        ? inner.replace(/^#\/\$defs\//, '#/components/schemas/')
+        : toComponentRefs(inner),
+    ]),
+  );
 }
 
 export const PROBLEM_SCHEMA: oas31.SchemaObject = {
