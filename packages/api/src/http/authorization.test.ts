@@ -3,7 +3,6 @@ import type { oas31 } from 'openapi3-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ProcedurePath } from '../root';
-import { buildServer } from '../server';
 import {
   ALLOWED,
   PRINCIPALS,
@@ -11,7 +10,7 @@ import {
   UNAUTHENTICATED,
   type PrincipalName,
 } from '../testing/authorization-matrix';
-import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../testing/harness';
+import { ADMIN_PASSWORD, createTestApp, serveTestApp, type TestApp } from '../testing/harness';
 
 /**
  * The authorization matrix over HTTP, for every operation /openapi.json describes: a REST
@@ -38,14 +37,7 @@ describe('authorization matrix over HTTP', () => {
 
   beforeAll(async () => {
     app = await createTestApp();
-    server = await buildServer({
-      config: { LOG_LEVEL: 'silent' },
-      store: app.store,
-      archiveDir: app.archiveDir,
-      clock: app.deps.clock,
-      sleep: app.deps.sleep,
-    });
-    base = await server.listen({ port: 0, host: '127.0.0.1' });
+    ({ server, base } = await serveTestApp(app));
 
     const auditor = await app.userWithRole('auditor');
     const disabled = await app.userWithRole('auditor');

@@ -4,8 +4,7 @@ import createClient from 'openapi-fetch';
 import type { oas31 } from 'openapi3-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildServer } from '../server';
-import { createTestApp, unzipText, type TestApp } from '../testing/harness';
+import { createTestApp, serveTestApp, unzipText, type TestApp } from '../testing/harness';
 import { JUNOS_SPACE_SAMPLES, SDN_SAMPLES } from '../testing/seed-samples';
 import type { paths } from './openapi-types.gen';
 import { committedTypes, generatedTypes } from './openapi-types';
@@ -19,14 +18,7 @@ describe('/openapi.json and a client generated from it', () => {
 
   beforeAll(async () => {
     app = await createTestApp();
-    server = await buildServer({
-      config: { LOG_LEVEL: 'silent' },
-      store: app.store,
-      archiveDir: app.archiveDir,
-      clock: app.deps.clock,
-      sleep: app.deps.sleep,
-    });
-    base = await server.listen({ port: 0, host: '127.0.0.1' });
+    ({ server, base } = await serveTestApp(app));
     const response = await fetch(`${base}/openapi.json`);
     expect(response.headers.get('content-type')).toContain('application/json');
     document = (await response.json()) as oas31.OpenAPIObject;

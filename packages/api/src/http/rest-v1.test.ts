@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildServer } from '../server';
-import { ADMIN_PASSWORD, createTestApp, unzipText, type TestApp } from '../testing/harness';
+import {
+  ADMIN_PASSWORD,
+  createTestApp,
+  serveTestApp,
+  unzipText,
+  type TestApp,
+} from '../testing/harness';
 import { JUNOS_SPACE_SAMPLES, SDN_SAMPLES } from '../testing/seed-samples';
 import { REST_PREFIX, REST_ROUTES } from './rest-v1';
 import type { Problem } from './surface';
@@ -25,14 +30,7 @@ describe('REST /api/v1', () => {
 
   beforeAll(async () => {
     app = await createTestApp();
-    server = await buildServer({
-      config: { LOG_LEVEL: 'silent' },
-      store: app.store,
-      archiveDir: app.archiveDir,
-      clock: app.deps.clock,
-      sleep: app.deps.sleep,
-    });
-    base = await server.listen({ port: 0, host: '127.0.0.1' });
+    ({ server, base } = await serveTestApp(app));
     ingest = `Bearer ${(await app.token(['ingest'])).secret}`;
     reader = `Bearer ${(await app.token(['read'])).secret}`;
     auditor = await app.userWithRole('auditor', 'rest.auditor');

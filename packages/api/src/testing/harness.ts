@@ -13,6 +13,7 @@ import { EVENTS_READ_BUDGET } from '../data/event-counts';
 import { jobHandlers } from '../jobs/handlers';
 import { JobRunner, type JobRunnerOptions } from '../jobs/runner';
 import { createCaller } from '../root';
+import { buildServer } from '../server';
 import { createContext, SESSION_COOKIE, type AppDeps } from '../trpc';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -167,4 +168,17 @@ export async function unzipText(bytes: Buffer): Promise<Record<string, string>> 
   }
   zip.close();
   return files;
+}
+
+/** The app served over HTTP on a free port (its in-process callers still work beside it). */
+export async function serveTestApp(app: TestApp) {
+  const server = await buildServer({
+    config: { LOG_LEVEL: 'silent' },
+    store: app.store,
+    archiveDir: app.archiveDir,
+    clock: app.deps.clock,
+    sleep: app.deps.sleep,
+  });
+  const base = await server.listen({ port: 0, host: '127.0.0.1' });
+  return { server, base };
 }
