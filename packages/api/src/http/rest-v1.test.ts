@@ -168,6 +168,14 @@ describe('REST /api/v1', () => {
     );
     const buckets = (histogram.body as { buckets: { total: number }[] }).buckets;
     expect(buckets.reduce((sum, b) => sum + b.total, 0)).toBe(SDN_SAMPLES.length);
+    // regression: a list parameter given once (`?fields=status`) was refused as not a list.
+    const once = await send('GET', `${REST_PREFIX}/events/facets?userName=sdn&fields=status`, {
+      auth: reader,
+    });
+    expect(once.status).toBe(200);
+    expect(once.body).toMatchObject({
+      fields: { status: [{ value: 'success', count: SDN_SAMPLES.length }] },
+    });
     const facets = await send(
       'GET',
       `${REST_PREFIX}/events/facets?userName=sdn&fields=taskName&fields=status&limit=2`,

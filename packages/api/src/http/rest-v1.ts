@@ -459,25 +459,24 @@ function typesOf(schema: oas31.SchemaObject): Set<string> {
  */
 function fromQuery(value: string | string[], schema: oas31.SchemaObject): unknown {
   const types = typesOf(schema);
-  if (Array.isArray(value)) {
-    const item = (schema.items ??
-      (schema.anyOf ?? []).map((s) => (s as oas31.SchemaObject).items).find(Boolean) ??
-      {}) as oas31.SchemaObject;
-    return value.map((each) => fromQuery(each, item));
-  }
+  const item = (schema.items ??
+    (schema.anyOf ?? []).map((s) => (s as oas31.SchemaObject).items).find(Boolean) ??
+    {}) as oas31.SchemaObject;
+  if (Array.isArray(value)) return value.map((each) => fromQuery(each, item));
   if (types.has('string')) return value;
   if ((types.has('integer') || types.has('number')) && /^-?\d+(\.\d+)?$/.test(value)) {
     return Number(value);
   }
   if (types.has('boolean') && (value === 'true' || value === 'false')) return value === 'true';
-  if (types.has('object') || types.has('array')) {
+  if ((types.has('object') || types.has('array')) && /^\s*[[{]/.test(value)) {
     try {
       return JSON.parse(value) as unknown;
     } catch {
       return value;
     }
   }
-  if (types.has('array')) return [value];
+  // A list given once (`?fields=userName`) is a list of one.
+  if (types.has('array')) return [fromQuery(value, item)];
   return value;
 }
 
