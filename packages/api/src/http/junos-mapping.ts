@@ -81,11 +81,12 @@ const compare = (field: WhereField, op: WhereOp, value: string | null): WhereCom
 /** `result op value`: the result code when there is one, else the status's label. */
 function resultCondition(op: JunosOp, value: string): WhereCondition {
   const statuses = EVENT_STATUSES.filter((status) => holds(STATUS_LABELS[status], op, value));
+  const code = JUNOS_FIELDS.result;
   const byCode: WhereCondition = {
-    all: [compare('resultCode', 'ne', null), compare('resultCode', OPS[op], value)],
+    all: [compare(code, 'ne', null), compare(code, OPS[op], value)],
   };
   if (!statuses.length) return byCode;
-  const byStatus: WhereCondition[] = [compare('resultCode', 'eq', null)];
+  const byStatus: WhereCondition[] = [compare(code, 'eq', null)];
   if (statuses.length < EVENT_STATUSES.length) {
     const each = statuses.map((status) => compare('status', 'eq', status));
     byStatus.push(each.length === 1 ? (each[0] as WhereComparison) : { any: each });

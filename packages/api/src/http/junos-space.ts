@@ -103,7 +103,7 @@ function fieldsOf(event: ListedEvent, zone: JunosZone): Partial<Record<JunosFiel
   for (const name of JUNOS_FIELD_NAMES) {
     let value: string | null;
     if (name === 'logTime') value = formatLogTime(new Date(event.occurredAt), zone);
-    else if (name === 'result') value = event.resultCode ?? STATUS_LABELS[event.status];
+    else if (name === 'result') value = event[JUNOS_FIELDS.result] ?? STATUS_LABELS[event.status];
     else value = event[JUNOS_FIELDS[name]];
     if (value !== null) fields[name] = value;
   }
