@@ -70,7 +70,7 @@ describe('postgres.js after its connection closes (nextWrite on a null socket)',
       );
       const url = new URL(serverUrl);
       url.pathname = `/${row?.name ?? ''}`;
-      const terminations = 50;
+      const terminations = 40;
       const { code, stats, stderr } = await runChild([
         'storm',
         url.toString(),
