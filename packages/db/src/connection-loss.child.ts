@@ -175,8 +175,8 @@ async function storm(url: string, terminations: number): Promise<Record<string, 
     }
   });
 
-  // Kill until the given number of backends have gone (not a fixed number of rounds: on a loaded machine the
-  // pool may not have reconnected by the next round), for at most 40 s.
+  // Kill until the given number of backends have gone, for at most 40 s: not a fixed number
+  // of rounds, since on a loaded machine the pool may not have reconnected by the next one.
   let terminated = 0;
   const killUntil = performance.now() + 40_000;
   while (terminated < terminations && performance.now() < killUntil) {
