@@ -49,3 +49,10 @@ export const MAX_EVENT_BATCH = 1000;
 
 /** Most procedure calls one HTTP request may batch (the server refuses more; links batch fewer). */
 export const MAX_TRPC_BATCH = 10;
+
+/**
+ * What an entry of the seal chain is (schema/seals.ts): a checkpoint over newly recorded
+ * events, or the receipt of a purge that removed sealed events.
+ */
+export const SEAL_ENTRY_KINDS = ['checkpoint', 'purge'] as const;
+export type SealEntryKind = (typeof SEAL_ENTRY_KINDS)[number];
