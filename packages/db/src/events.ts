@@ -9,6 +9,19 @@ import { declarationOf, type EventField } from './event-fields';
 import { eventKeys, events, type NewEvent } from './schema';
 import { queryRows } from './sql';
 
+/**
+ * The advisory lock every writer of events holds, shared, until its transaction ends: the
+ * sealer takes it exclusively for an instant to learn an id below which every insert has
+ * committed or rolled back (integrity sealing, docs/integrity.md). Ids come from a sequence
+ * without cache, so an insert that starts after that instant draws higher ids.
+ */
+export const INGEST_LOCK = 7_412_003_020;
+
+/** Takes INGEST_LOCK shared, as a one-row SELECT a statement can join (a void in text). */
+export function ingestLockSql(): SQL {
+  return sql`SELECT pg_advisory_xact_lock_shared(${INGEST_LOCK})::text AS held`;
+}
+
 /** What a caller supplies for one event; the server assigns id and recordedAt. */
 export type EventInput = Omit<NewEvent, 'id' | 'recordedAt'>;
 
@@ -128,8 +141,10 @@ export async function insertEvents(
   // The counts of what was actually inserted go in with it (a retry inserts and counts nothing).
   const inserted = await queryRows<{ id: string; event_id: string; tenant: string }>(
     db,
-    sql`WITH input AS MATERIALIZED (
-          SELECT * FROM jsonb_to_recordset(${JSON.stringify([...offered.values()])}::jsonb)
+    sql`WITH ingest_lock AS MATERIALIZED (${ingestLockSql()}),
+        input AS MATERIALIZED (
+          SELECT r.* FROM ingest_lock,
+            jsonb_to_recordset(${JSON.stringify([...offered.values()])}::jsonb)
             AS r(${INSERT_RECORD_TYPE})),
         claimed AS (
           INSERT INTO ${eventKeys} (tenant, event_id, occurred_at)

@@ -21,6 +21,8 @@ export {
 export {
   forgetEventKeys,
   forgetEventKeysOfPartition,
+  ingestLockSql,
+  INGEST_LOCK,
   insertEvents,
   STORE_OUTCOMES,
   type EventInput,

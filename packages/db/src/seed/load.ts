@@ -4,7 +4,7 @@ import type postgres from 'postgres';
 
 import type { AuditDb, Database } from '../client';
 import { compactEventCounts, countEventsOfTableSql } from '../event-counts';
-import { INSERT_COLUMNS, insertEvents, insertRow, type EventInput } from '../events';
+import { INGEST_LOCK, INSERT_COLUMNS, insertEvents, insertRow, type EventInput } from '../events';
 import { MAX_EVENT_BATCH } from '../values';
 import { monthStart, partitionName } from '../partitions';
 import { jobs } from '../schema';
@@ -127,6 +127,9 @@ async function loadIntoPostgres(
     pool.reserve(),
   ]);
   const indexSessions = [indexSession, secondIndexSession] as const;
+  // Ids are drawn as rows are COPYed, long before their month is attached: the ingest lock,
+  // held shared for the whole load, keeps the sealer from sealing past them meanwhile.
+  await conn`SELECT pg_advisory_lock_shared(${INGEST_LOCK})`;
   try {
     for (const session of indexSessions) await session`SET maintenance_work_mem = '512MB'`;
     const jobsCopy = await openCopy(jobsConn, 'jobs', JOB_COPY_COLUMNS);
@@ -179,6 +182,7 @@ async function loadIntoPostgres(
     if (finishError) throw finishError;
     return { events: eventCount, jobs: jobCount, attachedMonths };
   } finally {
+    await conn`SELECT pg_advisory_unlock_shared(${INGEST_LOCK})`.catch(() => undefined);
     for (const reserved of [conn, jobsConn, ...indexSessions]) reserved.release();
   }
 }
