@@ -18,6 +18,11 @@ const configSchema = z.object({
   ARCHIVE_DIR: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * The Ed25519 key that signs the seal chain: PKCS#8 PEM, or the base64 of its 32-byte seed.
+   * Default: DATA_DIR/signing-key.pem, created on first start. Never logged.
+   */
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   /** Requests a minute one caller (token, session, or else address) may make; 0: no limit. */
   RATE_LIMIT: z.coerce.number().int().min(0).default(DEFAULT_RATE_LIMIT),
 });

@@ -19,6 +19,7 @@ import { createAuditClient, RecordDeliveryError } from '../../sdk/src/index';
 import { isDatabaseUnavailable } from './data/db-errors';
 import { CountCompactor } from './jobs/count-compactor';
 import { jobHandlers } from './jobs/handlers';
+import { generateSigningKey } from './integrity/signing-key';
 import { JobRunner } from './jobs/runner';
 import { buildServer, UNAVAILABLE_RETRY_AFTER_SECONDS } from './server';
 import { startDbFaultProxy, type DbFaultProxy } from './testing/db-fault-proxy';
@@ -235,7 +236,7 @@ describe(
       const compactionErrors: unknown[] = [];
       runner = new JobRunner({
         store: serverStore,
-        handlers: jobHandlers(app.archiveDir),
+        handlers: jobHandlers({ archiveDir: app.archiveDir, signingKey: generateSigningKey() }),
         pollMs: 100,
         faults: async (point) => {
           if (point !== 'export-batch' || exportHeld) return;

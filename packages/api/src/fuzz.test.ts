@@ -92,6 +92,10 @@ const BASES: Record<ProcedurePath, { input: unknown; as: Credential }> = {
   'purge.create': { input: { before: '2020-01-01T00:00:00Z', archive: true }, as: 'admin' },
   'retention.get': { input: undefined, as: 'admin' },
   'retention.set': { input: { days: 30 }, as: 'admin' },
+  'integrity.publicKey': { input: undefined, as: 'admin' },
+  'integrity.verify': { input: { tenant: 'default', afterSeq: 0 }, as: 'admin' },
+  'integrity.status': { input: undefined, as: 'admin' },
+  'integrity.startVerify': { input: undefined, as: 'admin' },
 };
 
 /** Values that broke servers like this one: NULs, lone surrogates, ids past bigint, depth. */

@@ -9,6 +9,8 @@ import { isDatabaseUnavailable } from './data/db-errors';
 import { heapLimitWarning } from './heap';
 import { startBackgroundWork } from './jobs/background';
 import { ensureRetentionJob } from './jobs/retention';
+import { ensureVerifyJob } from './jobs/verify-job';
+import { loadSigningKey } from './integrity/signing-key';
 import { createMetrics } from './metrics';
 import { buildServer } from './server';
 
@@ -22,20 +24,26 @@ async function main(): Promise<void> {
   const store = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await store.migrate();
   const admin = await ensureFirstAdmin(store.db, config.ADMIN_PASSWORD, new Date());
+  const signingKey = await loadSigningKey({
+    configured: config.AUDIT_SIGNING_KEY,
+    dataDir: resolve(process.env.INIT_CWD ?? process.cwd(), config.DATA_DIR),
+  });
   const archiveDir = resolve(
     process.env.INIT_CWD ?? process.cwd(),
     config.ARCHIVE_DIR ?? join(config.DATA_DIR, 'archives'),
   );
   await ensureRetentionJob(store.db, new Date());
+  await ensureVerifyJob(store.db, new Date());
   // The SPA `pnpm start` built (packages/web/dist), found beside this package.
   const webDir = resolve(import.meta.dirname, '../../web/dist');
   const metrics = createMetrics();
-  const app = await buildServer({ config, store, archiveDir, webDir, metrics });
+  const app = await buildServer({ config, store, archiveDir, webDir, metrics, signingKey });
   const heapWarning = heapLimitWarning(getHeapStatistics().heap_size_limit);
   if (heapWarning) app.log.warn(heapWarning);
   const background = startBackgroundWork({
     store,
     archiveDir,
+    signingKey,
     onJobRunEnded: (job, outcome, seconds) => {
       metrics.jobRuns.inc({ type: job.type, outcome });
       metrics.jobSeconds.observe({ type: job.type }, seconds);
@@ -46,6 +54,13 @@ async function main(): Promise<void> {
         app.log.warn({ jobId: job?.id }, 'jobs wait: the database is unavailable');
       } else {
         app.log.error({ err: error, jobId: job?.id }, 'job failed');
+      }
+    },
+    onSealingError: (error) => {
+      if (isDatabaseUnavailable(error)) {
+        app.log.warn('sealing waits: the database is unavailable');
+      } else {
+        app.log.error({ err: error }, 'sealing events failed');
       }
     },
     onCompactionError: (error) => {

@@ -4,6 +4,7 @@ import { auditLogsRouter } from './routers/audit-logs';
 import { authRouter } from './routers/auth';
 import { exportsRouter } from './routers/exports';
 import { jobsRouter } from './routers/jobs';
+import { integrityRouter } from './routers/integrity';
 import { purgeRouter } from './routers/purge';
 import { retentionRouter } from './routers/retention';
 import { tokensRouter } from './routers/tokens';
@@ -19,6 +20,7 @@ export const appRouter = router({
   retention: retentionRouter,
   users: usersRouter,
   tokens: tokensRouter,
+  integrity: integrityRouter,
 });
 
 export type AppRouter = typeof appRouter;

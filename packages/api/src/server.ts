@@ -28,6 +28,7 @@ import {
   type SurfaceDeps,
 } from './http/surface';
 import { SURFACES, SURFACE_PREFIXES } from './http/surfaces';
+import { generateSigningKey, type SigningKey } from './integrity/signing-key';
 import { createContext, SESSION_COOKIE, type AppDeps } from './trpc';
 
 export interface ServerOptions {
@@ -44,6 +45,11 @@ export interface ServerOptions {
   webDir?: string;
   /** Counters /metrics shows; the process's job runner adds to the same (main.ts). */
   metrics?: Metrics;
+  /**
+   * The key the seal chain is signed with (main.ts loads the configured one and gives the
+   * same to the sealer). Default: one made for this process alone, for tests.
+   */
+  signingKey?: SigningKey;
 }
 
 export { UNAVAILABLE_RETRY_AFTER_SECONDS };
@@ -103,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     clock: options.clock ?? (() => new Date()),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     eventsReadBudget: options.eventsReadBudget ?? EVENTS_READ_BUDGET,
+    signingKey: options.signingKey ?? generateSigningKey(),
   };
 
   // A browser sends Origin with every POST (and PUT, PATCH, DELETE); a cookie-authenticated call from another site's

@@ -17,6 +17,7 @@ import {
   type UserPrincipal,
 } from './data/principals';
 import type { EventFilter } from './filters/schema';
+import type { SigningKey } from './integrity/signing-key';
 import type { Metrics } from './metrics';
 import { rawInputProblem } from './schemas/raw-input';
 
@@ -31,6 +32,8 @@ export interface AppDeps {
   sleep: (ms: number) => Promise<void>;
   /** Most events a histogram or facets request reads from the events table (EVENTS_READ_BUDGET). */
   eventsReadBudget: number;
+  /** Signs the seal chain; its public half is what integrity verification checks against. */
+  signingKey: SigningKey;
   /** Counters for /metrics (absent in tests that do not serve HTTP). */
   metrics?: Metrics;
 }

@@ -6,7 +6,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 
-import { buildServer, startBackgroundWork } from '@audit/api';
+import { buildServer, generateSigningKey, startBackgroundWork } from '@audit/api';
 import { createDb } from '@audit/db';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -17,7 +17,9 @@ if (!databaseUrl || !archiveDir) {
 }
 
 const store = await createDb({ databaseUrl });
+const signingKey = generateSigningKey();
 const app = await buildServer({
+  signingKey,
   // The benchmark is one caller asking as fast as it can: no rate limit.
   config: { LOG_LEVEL: 'error', RATE_LIMIT: 0 },
   store,
@@ -29,6 +31,7 @@ const app = await buildServer({
 const background = startBackgroundWork({
   store,
   archiveDir,
+  signingKey,
   pollMs: 50,
   onJobError: (error) => {
     console.error('server-child: job failed', error);

@@ -6,6 +6,7 @@ import { getHeapStatistics } from 'node:v8';
 
 import {
   buildServer,
+  generateSigningKey,
   ensureFirstAdmin,
   SERVER_HEAP_LIMIT_MB,
   startBackgroundWork,
@@ -248,14 +249,16 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
       (await pglite.query<T>(text, params)).rows;
     await pglite.exec('VACUUM ANALYZE events, event_counts');
     // PGlite is one process's: the server runs in this one, as `pnpm start` would run it.
+    const signingKey = generateSigningKey();
     const server = await buildServer({
       // The benchmark is one caller asking as fast as it can: no rate limit.
       config: { LOG_LEVEL: 'error', RATE_LIMIT: 0 },
       store,
       archiveDir,
       webDir: setup.webDir ?? undefined,
+      signingKey,
     });
-    const background = startBackgroundWork({ store, archiveDir, pollMs: 50 });
+    const background = startBackgroundWork({ store, archiveDir, signingKey, pollMs: 50 });
     base = await server.listen({ port: 0, host: '127.0.0.1' });
     serverPid = process.pid;
     serverHeapLimitMb = getHeapStatistics().heap_size_limit / (1024 * 1024);

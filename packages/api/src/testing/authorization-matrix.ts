@@ -56,4 +56,8 @@ export const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
   'purge.create': ADMINS,
   'retention.get': ADMINS,
   'retention.set': ADMINS,
+  'integrity.publicKey': READERS,
+  'integrity.verify': READERS,
+  'integrity.status': READERS,
+  'integrity.startVerify': ADMINS,
 };

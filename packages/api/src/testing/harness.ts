@@ -11,6 +11,9 @@ import * as yauzl from 'yauzl';
 import { ensureFirstAdmin } from '../bootstrap';
 import { EVENTS_READ_BUDGET } from '../data/event-counts';
 import { jobHandlers } from '../jobs/handlers';
+import { sealPending } from '../integrity/sealer';
+import { generateSigningKey } from '../integrity/signing-key';
+import { UNSEALED_AFTER_MS, verifySeals } from '../integrity/verify';
 import { JobRunner, type JobRunnerOptions } from '../jobs/runner';
 import { createCaller } from '../root';
 import { buildServer } from '../server';
@@ -46,6 +49,7 @@ export async function createTestApp(options: { now?: Date; eventsReadBudget?: nu
       return Promise.resolve();
     },
     eventsReadBudget: options.eventsReadBudget ?? EVENTS_READ_BUDGET,
+    signingKey: generateSigningKey(),
   };
   await ensureFirstAdmin(store.db, ADMIN_PASSWORD, deps.clock());
   const archiveDir = mkdtempSync(join(tmpdir(), 'audit-archives-'));
@@ -54,7 +58,7 @@ export async function createTestApp(options: { now?: Date; eventsReadBudget?: nu
   function runner(options: Partial<JobRunnerOptions> = {}) {
     return new JobRunner({
       store,
-      handlers: jobHandlers(archiveDir),
+      handlers: jobHandlers({ archiveDir, signingKey: deps.signingKey }),
       clock: deps.clock,
       ...options,
     });
@@ -137,6 +141,14 @@ export async function createTestApp(options: { now?: Date; eventsReadBudget?: nu
     archiveDir,
     runner,
     runJobs,
+    /** Seals what is recorded so far, as the server's sealer does every second. */
+    seal: () => sealPending(store.db, deps.signingKey, deps.clock),
+    /** Verifies the whole chain with the app's key, as the daily job does. */
+    verify: () =>
+      verifySeals(store.db, deps.signingKey.publicKey, {
+        now: deps.clock(),
+        sealingDelayMs: UNSEALED_AFTER_MS,
+      }),
     close: async () => {
       await store.close();
       rmSync(archiveDir, { recursive: true, force: true });
@@ -178,6 +190,7 @@ export async function serveTestApp(app: TestApp) {
     archiveDir: app.archiveDir,
     clock: app.deps.clock,
     sleep: app.deps.sleep,
+    signingKey: app.deps.signingKey,
   });
   const base = await server.listen({ port: 0, host: '127.0.0.1' });
   return { server, base };
