@@ -190,6 +190,8 @@ describe('several server processes', () => {
       const next = await start({ DATA_DIR: dataDir });
       await waitReady(next.port, next.child);
       expect((await fetch(`${next.base}/readyz`)).status).toBe(200);
-    });
+      // Three processes start one after the other, each opening PGlite (tens of seconds on a
+      // loaded 2-core machine: 60 s was exceeded in CI).
+    }, 240_000);
   }
 });
