@@ -253,6 +253,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/integrity/public-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The Ed25519 public key the seal chain is signed with (all an offline verifier needs)
+     * @description Auditors, admins, and API tokens with the `read` scope (only their own tenant). Calls the tRPC procedure `integrity.publicKey`.
+     */
+    get: operations['getIntegrityPublicKey'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrity/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Check the seal chain and the events it seals: altered, missing, inserted, unsealed events, broken or badly signed entries
+     * @description Auditors, admins, and API tokens with the `read` scope (only their own tenant). Calls the tRPC procedure `integrity.verify`.
+     */
+    get: operations['verifyIntegrity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrity/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How far events are sealed, and the last and next verification
+     * @description Auditors, admins, and API tokens with the `read` scope (only their own tenant). Calls the tRPC procedure `integrity.status`.
+     */
+    get: operations['getIntegrityStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrity/verifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Verify the whole chain now, as a job (its result holds the report)
+     * @description Admins (session or HTTP Basic); never a token. Calls the tRPC procedure `integrity.startVerify`.
+     */
+    post: operations['startIntegrityVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users': {
     parameters: {
       query?: never;
@@ -2563,6 +2643,348 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIntegrityPublicKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            algorithm: 'Ed25519';
+            keyId: string;
+            pem: string;
+            raw: string;
+          };
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  verifyIntegrity: {
+    parameters: {
+      query?: {
+        from?: number | string;
+        to?: number | string;
+        tenant?: string;
+        afterSeq?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            ok: boolean;
+            checkedEvents: number;
+            checkedSeals: number;
+            purgedEvents: number;
+            problemCounts: {
+              [key: string]: number;
+            };
+            problems: {
+              /** @enum {string} */
+              kind:
+                'altered' | 'missing' | 'inserted' | 'unsealed' | 'chain-broken' | 'bad-signature';
+              seq: number | null;
+              id: string | null;
+              eventId: string | null;
+              detail: string;
+            }[];
+            complete: boolean;
+            resumeAfterSeq: number | null;
+            lastSeq: number | null;
+            sealedThroughId: string | null;
+          };
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIntegrityStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            keyId: string;
+            entries: number;
+            sealedThroughId: string | null;
+            lastSealedAt: string | null;
+            unsealedEvents: number;
+            lastVerification: {
+              id: string;
+              tenant: string | null;
+              name: string;
+              type: string;
+              /** @enum {string} */
+              state: 'scheduled' | 'in_progress' | 'success' | 'failure' | 'canceled';
+              percent: number;
+              summary: string | null;
+              /** Format: date-time */
+              scheduledAt: string;
+              startedAt: string | null;
+              endedAt: string | null;
+              recurrence: {
+                interval: string;
+                /** Format: date-time */
+                startsAt?: string;
+                /** Format: date-time */
+                endsAt?: string;
+              } | null;
+              createdBy: string;
+              systemId: string | null;
+              externalKey: string | null;
+              params: {
+                [key: string]: unknown;
+              };
+              result: {
+                [key: string]: unknown;
+              } | null;
+              error: string | null;
+              cancelRequested: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            } | null;
+            nextVerification: {
+              id: string;
+              tenant: string | null;
+              name: string;
+              type: string;
+              /** @enum {string} */
+              state: 'scheduled' | 'in_progress' | 'success' | 'failure' | 'canceled';
+              percent: number;
+              summary: string | null;
+              /** Format: date-time */
+              scheduledAt: string;
+              startedAt: string | null;
+              endedAt: string | null;
+              recurrence: {
+                interval: string;
+                /** Format: date-time */
+                startsAt?: string;
+                /** Format: date-time */
+                endsAt?: string;
+              } | null;
+              createdBy: string;
+              systemId: string | null;
+              externalKey: string | null;
+              params: {
+                [key: string]: unknown;
+              };
+              result: {
+                [key: string]: unknown;
+              } | null;
+              error: string | null;
+              cancelRequested: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            } | null;
+          };
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  startIntegrityVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            tenant: string | null;
+            name: string;
+            type: string;
+            /** @enum {string} */
+            state: 'scheduled' | 'in_progress' | 'success' | 'failure' | 'canceled';
+            percent: number;
+            summary: string | null;
+            /** Format: date-time */
+            scheduledAt: string;
+            startedAt: string | null;
+            endedAt: string | null;
+            recurrence: {
+              interval: string;
+              /** Format: date-time */
+              startsAt?: string;
+              /** Format: date-time */
+              endsAt?: string;
+            } | null;
+            createdBy: string;
+            systemId: string | null;
+            externalKey: string | null;
+            params: {
+              [key: string]: unknown;
+            };
+            result: {
+              [key: string]: unknown;
+            } | null;
+            error: string | null;
+            cancelRequested: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
         };
       };
       /** @description No credentials, or credentials that do not hold. */
