@@ -19,7 +19,12 @@ const event = (userName: string) => ({
 function deferred() {
   let resolve: () => void = () => undefined;
   const promise = new Promise<void>((settle) => (resolve = settle));
-  return { promise, resolve: () => resolve() };
+  return {
+    promise,
+    resolve: () => {
+      resolve();
+    },
+  };
 }
 
 /** Every checkpoint's statement and the ids it sealed. */
