@@ -20,7 +20,7 @@ import { parseOptions, selected, UsageError, type BenchOptions, type Target } fr
 import { renderMarkdown, renderTable, type Report } from './report';
 import type { ResultRow, TargetResults } from './results';
 import { formatCount } from './stats';
-import { setUpTarget } from './target';
+import { setUpTarget, type BenchTarget } from './target';
 
 /** The markdown as the repository's prettier writes it, so that the committed file passes format:check. */
 async function writeMarkdown(path: string, markdown: string): Promise<void> {
@@ -116,6 +116,8 @@ async function benchTarget(
         add(errorRow('browser', 'browser: first screen of the default view', error));
       }
     }
+    if (target.integrity && selected(options, 'integrity'))
+      add(integrityRow(target, target.integrity));
     if (runsBulk && selected(options, 'ingest')) {
       try {
         add(await runIngest(target, options, log));
@@ -273,3 +275,25 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** Sealing the loaded store and verifying it whole, beside the rate it was loaded at. */
+function integrityRow(
+  target: BenchTarget,
+  integrity: NonNullable<BenchTarget['integrity']>,
+): ResultRow {
+  const sealRate = integrity.events / integrity.sealSeconds;
+  const verifyRate = integrity.events / integrity.verifySeconds;
+  return {
+    id: 'integrity',
+    label: `seal ${formatCount(integrity.events)} loaded events, then verify them all, vs loading them`,
+    cells: {
+      ours: `seal ${Math.round(sealRate).toLocaleString('en')}/s (${integrity.sealSeconds.toFixed(1)} s), verify ${Math.round(verifyRate).toLocaleString('en')}/s (${integrity.verifySeconds.toFixed(1)} s)`,
+      direct: `load ${Math.round(target.loadRate).toLocaleString('en')}/s`,
+      ratio: target.loadRate
+        ? `${(sealRate / target.loadRate).toFixed(2)}× / ${(verifyRate / target.loadRate).toFixed(2)}×`
+        : '',
+    },
+    target: integrity.ok ? '' : 'missed (verification found problems)',
+    note: 'The live sealer runs in the server during every other scenario; its cost to ingest is in the ingest row.',
+  };
+}

@@ -60,7 +60,7 @@ const USAGE = `pnpm bench [options]
   --days D              days the events span, ending now (default 395, about 13 months)
   --scenario a,b        only these scenarios (ids or prefixes: list, sort, sort.userName, cursor,
                         histogram, facets, pageopen, pageopen.all, browser, ingest, export,
-                        purge, memory)
+                        purge, memory, integrity)
   --runs N              timed runs of each list scenario and side (default 30; --quick 3)
   --ingest-events N     events recorded through the SDK and COPYed (default 1,000,000)
   --export-rows N       rows exported; repeat it to export several sizes, each larger one

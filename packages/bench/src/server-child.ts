@@ -6,7 +6,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 
-import { buildServer, generateSigningKey, startBackgroundWork } from '@audit/api';
+import { buildServer, generateSigningKey, signingKeyFrom, startBackgroundWork } from '@audit/api';
 import { createDb } from '@audit/db';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -17,7 +17,10 @@ if (!databaseUrl || !archiveDir) {
 }
 
 const store = await createDb({ databaseUrl });
-const signingKey = generateSigningKey();
+// The benchmark's key, which sealed the loaded store (target.ts); else one of its own.
+const signingKey = process.env.BENCH_SIGNING_KEY
+  ? signingKeyFrom(process.env.BENCH_SIGNING_KEY)
+  : generateSigningKey();
 const app = await buildServer({
   signingKey,
   // The benchmark is one caller asking as fast as it can: no rate limit.

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,10 @@ import { getHeapStatistics } from 'node:v8';
 
 import {
   buildServer,
-  generateSigningKey,
+  sealPending,
+  signingKeyFrom,
+  UNSEALED_AFTER_MS,
+  verifySeals,
   ensureFirstAdmin,
   SERVER_HEAP_LIMIT_MB,
   startBackgroundWork,
@@ -46,6 +50,8 @@ export interface BenchTarget {
   end: Date;
   loadSeconds: number;
   loadRate: number;
+  /** Sealing the loaded store and verifying it whole (null when an earlier run's store was reused). */
+  integrity: { events: number; sealSeconds: number; verifySeconds: number; ok: boolean } | null;
   serverVersion: string;
   /** PostgreSQL: the benchmark database's URL ('' for PGlite). */
   databaseUrl: string;
@@ -79,6 +85,7 @@ export interface TargetSetup {
 }
 
 function childServer(
+  signingKeyPem: string,
   databaseUrl: string,
   archiveDir: string,
   webDir: string | null | undefined,
@@ -91,6 +98,7 @@ function childServer(
       ...process.env,
       DATABASE_URL: databaseUrl,
       ARCHIVE_DIR: archiveDir,
+      BENCH_SIGNING_KEY: signingKeyPem,
       ...(webDir ? { WEB_DIR: webDir } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -109,6 +117,11 @@ function childServer(
 
 /** Creates, migrates and loads the database, then starts the server in front of it. */
 export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
+  // One key for the benchmark's sealing and the server's, in whichever process that runs.
+  const signingKeyPem = generateKeyPairSync('ed25519')
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+  const signingKey = signingKeyFrom(signingKeyPem);
   const { kind, log } = setup;
   const capture = new QueryCapture();
   const archiveDir = mkdtempSync(join(tmpdir(), 'audit-bench-archives-'));
@@ -181,8 +194,29 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
   }
   const loadRate = loaded.seconds ? loaded.events / loaded.seconds : 0;
   log(
-    `  loaded in ${loaded.seconds.toFixed(1)} s (${Math.round(loadRate).toLocaleString('en')} events/s); VACUUM ANALYZE…`,
+    `  loaded in ${loaded.seconds.toFixed(1)} s (${Math.round(loadRate).toLocaleString('en')} events/s); sealing…`,
   );
+  // The loaded store sealed whole, then verified whole, before any scenario: what the
+  // sealer would do in the background, timed (and not left to compete with the timings).
+  let integrity: BenchTarget['integrity'] = null;
+  if (!setup.reuseDb) {
+    let started = performance.now();
+    const sealed = await sealPending(store.db, signingKey, () => new Date());
+    const sealSeconds = (performance.now() - started) / 1000;
+    log(
+      `  sealed ${sealed.events.toLocaleString('en')} events in ${sealSeconds.toFixed(1)} s; verifying…`,
+    );
+    started = performance.now();
+    const report = await verifySeals(store.db, signingKey.publicKey, {
+      now: new Date(),
+      sealingDelayMs: UNSEALED_AFTER_MS,
+    });
+    const verifySeconds = (performance.now() - started) / 1000;
+    log(
+      `  verified ${report.checkedEvents.toLocaleString('en')} events in ${verifySeconds.toFixed(1)} s (ok: ${report.ok}); VACUUM ANALYZE…`,
+    );
+    integrity = { events: sealed.events, sealSeconds, verifySeconds, ok: report.ok };
+  }
 
   let direct: BenchTarget['direct'];
   let explain: BenchTarget['explain'];
@@ -214,7 +248,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     exec = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
       (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
     await sql`VACUUM (ANALYZE) events, event_counts`;
-    const started = await childServer(databaseUrl, archiveDir, setup.webDir);
+    const started = await childServer(signingKeyPem, databaseUrl, archiveDir, setup.webDir);
     const child = started.child;
     serverPid = child.pid ?? 0;
     serverHeapLimitMb = started.heapLimitMb;
@@ -249,7 +283,6 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
       (await pglite.query<T>(text, params)).rows;
     await pglite.exec('VACUUM ANALYZE events, event_counts');
     // PGlite is one process's: the server runs in this one, as `pnpm start` would run it.
-    const signingKey = generateSigningKey();
     const server = await buildServer({
       // The benchmark is one caller asking as fast as it can: no rate limit.
       config: { LOG_LEVEL: 'error', RATE_LIMIT: 0 },
@@ -298,6 +331,7 @@ export async function setUpTarget(setup: TargetSetup): Promise<BenchTarget> {
     end,
     loadSeconds: loaded.seconds,
     loadRate,
+    integrity,
     serverVersion: version?.v ?? 'unknown',
     databaseUrl: databaseUrl ?? '',
     reused: setup.reuseDb,
