@@ -15,7 +15,7 @@ import { queryRows } from './sql';
  * committed or rolled back (integrity sealing, docs/integrity.md). Ids come from a sequence
  * without cache, so an insert that starts after that instant draws higher ids.
  */
-export const INGEST_LOCK = 7_412_003_020;
+export const INGEST_LOCK = 7_412_003_030;
 
 /** Takes INGEST_LOCK shared, as a one-row SELECT a statement can join (a void in text). */
 export function ingestLockSql(): SQL {
