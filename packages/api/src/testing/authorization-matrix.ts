@@ -56,4 +56,7 @@ export const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
   'purge.create': ADMINS,
   'retention.get': ADMINS,
   'retention.set': ADMINS,
+  'holds.list': PEOPLE,
+  'holds.create': ADMINS,
+  'holds.release': ADMINS,
 };
