@@ -290,13 +290,16 @@ async function dropWholeMonths(
       const { held } = await lockHoldsForDeleting(tx);
       // Parent first, as inserts take it: no lock-order deadlock with a concurrent insert.
       await tx.execute(sql`LOCK TABLE ${events} IN ACCESS EXCLUSIVE MODE`);
-      const [row] = await queryRows<{ n: number }>(
+      // One read of the month, under the lock: its rows, and whether a hold keeps any (the
+      // partition goes by the parent's name, which the holds' conditions are written against).
+      const [row] = await queryRows<{ n: number; held: boolean }>(
         tx,
-        sql`SELECT count(*)::int AS n FROM ${sql.identifier(partition.name)}`,
+        sql`SELECT count(*)::int AS n, ${held ? sql`coalesce(bool_or(${held}), false)` : sql`false`} AS held
+            FROM ${sql.identifier(partition.name)} AS ${events}`,
       );
       const n = row?.n ?? 0;
       if (archived && n !== expected) return false;
-      if (held && (await holdsAny(tx, partition, held))) return false;
+      if (row?.held) return false;
       await allowDelete(tx);
       await forgetEventKeysOfPartition(tx, partition.name);
       await tx.execute(sql`DROP TABLE ${sql.identifier(partition.name)}`);
@@ -313,23 +316,6 @@ async function dropWholeMonths(
       checkpoint as unknown as Record<string, unknown>,
     );
   }
-}
-
-/** Whether the partition holds a row that `held` (a HoldGuard's) protects. */
-async function holdsAny(
-  tx: Database,
-  partition: { from: Date; to: Date },
-  held: SQL,
-): Promise<boolean> {
-  const rows = await queryRows(
-    tx,
-    sql`SELECT 1 FROM ${events}
-        WHERE ${events.occurredAt} >= ${partition.from.toISOString()}::timestamptz
-          AND ${events.occurredAt} < ${partition.to.toISOString()}::timestamptz
-          AND ${held}
-        LIMIT 1`,
-  );
-  return rows.length > 0;
 }
 
 /**
