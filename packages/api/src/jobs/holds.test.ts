@@ -299,17 +299,18 @@ describe('legal holds against purge', () => {
               reason: 'placed while a batch is being deleted',
               filter: { userName: 'bulk' },
             });
-            let settled = false;
+            // Whichever comes first: the hold placed, or its session seen waiting for the lock.
+            const race = { settled: false };
             first = await Promise.race([
               placing.then(() => 'placed' as const),
               (async () => {
-                while (!settled && !(await advisoryLockAwaited(app))) {
+                while (!race.settled && !(await advisoryLockAwaited(app))) {
                   await new Promise((resolve) => setTimeout(resolve, 5));
                 }
                 return 'waiting' as const;
               })(),
             ]).finally(() => {
-              settled = true;
+              race.settled = true;
             });
           },
         })
