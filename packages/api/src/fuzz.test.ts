@@ -96,6 +96,20 @@ const BASES: Record<ProcedurePath, { input: unknown; as: Credential }> = {
   'integrity.verify': { input: { tenant: 'default', afterSeq: 0 }, as: 'admin' },
   'integrity.status': { input: undefined, as: 'admin' },
   'integrity.startVerify': { input: undefined, as: 'admin' },
+  'holds.list': { input: { limit: 5, cursor: '424242' }, as: 'admin' },
+  'holds.create': {
+    input: {
+      name: 'case',
+      reason: 'litigation',
+      filter: {
+        q: 'user:a after:2026-01-01',
+        userIp: '10.0.0.0/8',
+        where: { field: 'domain', op: 'eq', value: 'd' },
+      },
+    },
+    as: 'admin',
+  },
+  'holds.release': { input: { id: '424242' }, as: 'admin' },
 };
 
 /** Values that broke servers like this one: NULs, lone surrogates, ids past bigint, depth. */

@@ -3,6 +3,7 @@ import type { inferRouterInputs } from '@trpc/server';
 import { auditLogsRouter } from './routers/audit-logs';
 import { authRouter } from './routers/auth';
 import { exportsRouter } from './routers/exports';
+import { holdsRouter } from './routers/holds';
 import { jobsRouter } from './routers/jobs';
 import { integrityRouter } from './routers/integrity';
 import { purgeRouter } from './routers/purge';
@@ -18,6 +19,7 @@ export const appRouter = router({
   exports: exportsRouter,
   purge: purgeRouter,
   retention: retentionRouter,
+  holds: holdsRouter,
   users: usersRouter,
   tokens: tokensRouter,
   integrity: integrityRouter,

@@ -68,6 +68,7 @@ export type {
   JobReport,
   JobReportResult,
   JobState,
+  LegalHold,
   MutationProcedure,
   QueryProcedure,
   RecordResult,

@@ -38,9 +38,11 @@ const TRPC = pinned('@trpc/client');
 const TSC = join(WORKSPACE, 'node_modules/typescript/bin/tsc');
 /**
  * The budget for the whole unpacked package, LICENSE and README included. Most of it is the
- * declarations (the router spelled out) and the two minified builds, ESM and CommonJS.
+ * declarations (the router spelled out) and the two minified builds, ESM and CommonJS. It
+ * grows with the router: 100 kB until the legal holds' three procedures (~1.1 kB of
+ * declarations, their shape named once as LegalHold) took it past.
  */
-const MAX_UNPACKED_BYTES = 100_000;
+const MAX_UNPACKED_BYTES = 105_000;
 /** What the published files must never name. */
 const UNPUBLISHED = [
   '@audit/api',

@@ -90,6 +90,7 @@ interface RawShapes {
   sort: NonNullable<RawInputs['auditLogs']['list']['sort']>;
   job: RawOutputs['jobs']['byId'];
   archive: RawOutputs['exports']['list']['items'][number];
+  legalHold: RawOutputs['holds']['create'];
   errorData: inferRouterError<AppRouter>['data'];
 }
 
@@ -117,7 +118,9 @@ type NamedValue<V> =
                 ? Job
                 : Same<V, RawShapes['archive']> extends true
                   ? Archive
-                  : NamedParts<V>;
+                  : Same<V, RawShapes['legalHold']> extends true
+                    ? LegalHold
+                    : NamedParts<V>;
 /**
  * An object's (or array's) members, each named. The `where` tree is a recursive union: it is
  * named whole, before its members are taken one by one (which would never end).
@@ -225,6 +228,8 @@ export interface JobReportResult extends Shape<RouterOutputs['jobs']['report']> 
 
 /** An archive (an export's, or what a purge archived), as `exports.list` returns it. */
 export interface Archive extends Shape<(typeof _shapes)['archive']> {}
+/** A legal hold (`holds.list`, `create`, `release`): what it keeps, and how many events now. */
+export interface LegalHold extends Shape<(typeof _shapes)['legalHold']> {}
 /** `csv`, `json` or `ndjson`. */
 export type ExportFormat = NonNullable<RouterInputs['exports']['create']['format']>;
 /** What `exports.create` takes besides the filter. */

@@ -20,6 +20,7 @@ import {
   type ExportResult,
   type Job,
   type JobState,
+  type LegalHold,
   type RecordedRef,
   type Recorder,
   type RouterInputs,
@@ -240,6 +241,25 @@ describe('exports', () => {
   it('list gives archives with their download URL', () => {
     type Output = Awaited<ReturnType<Trpc['exports']['list']['query']>>;
     expectTypeOf<Output['items'][number]['downloadUrl']>().toEqualTypeOf<string>();
+  });
+});
+
+describe('holds', () => {
+  it('take the one filter and answer a LegalHold, the one shape of all three', () => {
+    type Input = Parameters<Trpc['holds']['create']['mutate']>[0];
+    expectTypeOf<Input>().toEqualTypeOf<{ name: string; reason: string; filter: EventFilter }>();
+    expectTypeOf<
+      Awaited<ReturnType<Trpc['holds']['create']['mutate']>>
+    >().toEqualTypeOf<LegalHold>();
+    expectTypeOf<
+      Awaited<ReturnType<Trpc['holds']['release']['mutate']>>
+    >().toEqualTypeOf<LegalHold>();
+    type Listed = Awaited<ReturnType<Trpc['holds']['list']['query']>>;
+    expectTypeOf<Listed['items'][number]>().toEqualTypeOf<LegalHold>();
+    expectTypeOf<LegalHold['held']>().toEqualTypeOf<{
+      count: number;
+      isEstimate: boolean;
+    } | null>();
   });
 });
 

@@ -94,7 +94,7 @@ describe('sign-in and roles (browser)', () => {
     for (const status of statuses) expect(status.toLowerCase()).toContain('failure');
   });
 
-  it('shows an auditor no Settings, no Purge, and refuses /settings', async () => {
+  it('shows an auditor no Purge, and on Settings only the legal holds, read-only', async () => {
     page = await e2e.newPage();
     await signIn(page, e2e.auditor);
     expect(await page.getByTestId('signed-in-as').innerText()).toMatch(
@@ -104,7 +104,8 @@ describe('sign-in and roles (browser)', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Jobs', exact: true }).waitFor();
     expect(await nav.getByRole('link', { name: 'Archives', exact: true }).count()).toBe(1);
-    expect(await nav.getByRole('link', { name: 'Settings', exact: true }).count()).toBe(0);
+    // Settings is there: it lists the legal holds (read-only); the rest of it is for admins.
+    expect(await nav.getByRole('link', { name: 'Settings', exact: true }).count()).toBe(1);
 
     // The Audit Logs page has loaded (rows and Export shown) before we look for Purge.
     await eventRows(page).first().waitFor();
@@ -119,5 +120,10 @@ describe('sign-in and roles (browser)', () => {
     // Nothing of the settings forms is shown.
     expect(await page.getByTestId('token-secret').count()).toBe(0);
     expect(await page.getByRole('button', { name: /create token/i }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /new (token|user)/i }).count()).toBe(0);
+    expect(await page.getByTestId('retention-settings').count()).toBe(0);
+    // The legal holds are listed, with nothing to change them with.
+    await page.getByTestId('holds-settings').waitFor();
+    expect(await page.getByRole('button', { name: 'New hold' }).count()).toBe(0);
   });
 });

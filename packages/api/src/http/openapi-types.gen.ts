@@ -253,6 +253,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Legal holds, active and released, newest first, with how many events each keeps
+     * @description A person (session or HTTP Basic), any role. Calls the tRPC procedure `holds.list`.
+     */
+    get: operations['listHolds'];
+    put?: never;
+    /**
+     * Place a legal hold: purge and retention keep the events its filter matches until it is released
+     * @description Admins (session or HTTP Basic); never a token. Calls the tRPC procedure `holds.create`.
+     */
+    post: operations['createHold'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/holds/{id}/release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Release a legal hold: the events only it kept may be purged again
+     * @description Admins (session or HTTP Basic); never a token. Calls the tRPC procedure `holds.release`.
+     */
+    post: operations['releaseHold'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/integrity/public-key': {
     parameters: {
       query?: never;
@@ -2238,6 +2282,7 @@ export interface operations {
         content: {
           'application/json': {
             count: number;
+            held: number;
             /** Format: date-time */
             before: string;
           };
@@ -2656,6 +2701,297 @@ export interface operations {
       };
       /** @description The credentials may not do this (role, scope, or another tenant). */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listHolds: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              reason: string;
+              filter: {
+                [key: string]: unknown;
+              };
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              releasedBy: string | null;
+              releasedAt: string | null;
+              active: boolean;
+              held: {
+                count: number;
+                isEstimate: boolean;
+              } | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createHold: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          reason: string;
+          filter: {
+            q?: string;
+            eventId?: string | string[];
+            tenant?: string | string[];
+            userName?: string | string[];
+            userIp?: string | string[];
+            userAgent?: string | string[];
+            agent?: string | string[];
+            domain?: string | string[];
+            application?: string | string[];
+            workspace?: string | string[];
+            systemId?: string | string[];
+            taskName?: string | string[];
+            action?:
+              | ('create' | 'read' | 'update' | 'delete' | 'login' | 'logout' | 'execute' | 'other')
+              | (
+                  'create' | 'read' | 'update' | 'delete' | 'login' | 'logout' | 'execute' | 'other'
+                )[];
+            objectType?: string | string[];
+            objectName?: string | string[];
+            status?:
+              | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')
+              | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
+            resultCode?: string | string[];
+            jobId?: string | string[];
+            description?: string;
+            from?: number | string;
+            to?: number | string;
+            where?: components['schemas']['WhereCondition'];
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            reason: string;
+            filter: {
+              [key: string]: unknown;
+            };
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            releasedBy: string | null;
+            releasedAt: string | null;
+            active: boolean;
+            held: {
+              count: number;
+              isEstimate: boolean;
+            } | null;
+          };
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  releaseHold: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            reason: string;
+            filter: {
+              [key: string]: unknown;
+            };
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            releasedBy: string | null;
+            releasedAt: string | null;
+            active: boolean;
+            held: {
+              count: number;
+              isEstimate: boolean;
+            } | null;
+          };
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Nothing here, or nothing this caller may see. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state. */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -348,6 +348,7 @@ describe('REST /api/v1', () => {
     });
     expect(preview.body).toEqual({
       count: JUNOS_SPACE_SAMPLES.length,
+      held: 0,
       before: '2012-01-01T00:00:00.000Z',
     });
     const purge = await send('POST', `${REST_PREFIX}/purges`, {
@@ -408,6 +409,44 @@ describe('REST /api/v1', () => {
     expect(
       (await send('GET', `${REST_PREFIX}/events?limit=1`, { auth: `Bearer ${secret}` })).status,
     ).toBe(401);
+  });
+
+  it('places, lists and releases legal holds for admins; auditors read them', async () => {
+    const bad = await send('POST', `${REST_PREFIX}/holds`, {
+      auth: adminBasic,
+      body: { name: 'rest hold', reason: 'case', filter: { q: 'usr:x' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(problemOf(bad).detail).toMatch(/^filter\.q: /);
+
+    const created = await send('POST', `${REST_PREFIX}/holds`, {
+      auth: adminBasic,
+      body: { name: 'rest hold', reason: 'case 12', filter: { q: 'user:nobody.here' } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'rest hold',
+      active: true,
+      held: { count: 0, isEstimate: false },
+    });
+    const { id } = created.body as { id: string };
+
+    const auditorBasic = `Basic ${Buffer.from(`${auditor.username}:${auditor.password}`).toString('base64')}`;
+    const listed = await send('GET', `${REST_PREFIX}/holds?limit=10`, { auth: auditorBasic });
+    expect(listed.status).toBe(200);
+    expect((listed.body as { items: { id: string }[] }).items.map((h) => h.id)).toContain(id);
+    const forbidden = await send('POST', `${REST_PREFIX}/holds/${id}/release`, {
+      auth: auditorBasic,
+    });
+    expect(forbidden.status).toBe(403);
+
+    const released = await send('POST', `${REST_PREFIX}/holds/${id}/release`, {
+      auth: adminBasic,
+    });
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ id, active: false, releasedBy: 'admin', held: null });
+    const again = await send('POST', `${REST_PREFIX}/holds/${id}/release`, { auth: adminBasic });
+    expect(again.status).toBe(409);
   });
 
   it('serves every route it declares, and nothing else under /api/v1', async () => {

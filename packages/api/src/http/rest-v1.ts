@@ -275,6 +275,39 @@ export const REST_ROUTES: readonly RestRoute[] = [
     input: { from: 'body' },
     errors: [400, 403],
   },
+  // ------------------------------------------------------------ legal holds
+  {
+    method: 'GET',
+    path: '/holds',
+    procedure: 'holds.list',
+    operationId: 'listHolds',
+    summary: 'Legal holds, active and released, newest first, with how many events each keeps',
+    access: 'user',
+    input: { from: 'query' },
+    errors: [400, 403],
+  },
+  {
+    method: 'POST',
+    path: '/holds',
+    procedure: 'holds.create',
+    operationId: 'createHold',
+    summary:
+      'Place a legal hold: purge and retention keep the events its filter matches until it is released',
+    access: 'admin',
+    input: { from: 'body' },
+    status: 201,
+    errors: [400, 403, 409],
+  },
+  {
+    method: 'POST',
+    path: '/holds/{id}/release',
+    procedure: 'holds.release',
+    operationId: 'releaseHold',
+    summary: 'Release a legal hold: the events only it kept may be purged again',
+    access: 'admin',
+    input: { from: 'none' },
+    errors: [400, 403, 404, 409],
+  },
   // ------------------------------------------------------------ integrity
   {
     method: 'GET',

@@ -22,6 +22,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { readArchivedKeys, verifyArchive, writeArchive, type ArchiveRow } from '../archive/archive';
 import { recordOwnEvent } from '../data/audit-trail';
 import { eventScope, iterateArchiveRows } from '../data/events';
+import { countHeldAndUnheld, holdGuard, lockHoldsForDeleting } from '../data/holds';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
 import { fileStamp, removeUnrecordedFiles } from './archive-files';
@@ -47,6 +48,11 @@ export interface PurgeCheckpoint {
   keysDone: number;
   deleted: number;
   droppedPartitions: string[];
+  /**
+   * Events matching the purge that legal holds kept (counted when it ends). With an archive,
+   * a hold placed while the purge ran can keep rows the archive already holds.
+   */
+  kept?: number;
 }
 
 /** Rows deleted per transaction: short locks, bounded WAL per commit. */
@@ -123,7 +129,9 @@ export async function runPurge(
       await deleteArchivedRows(ctx, archiveDir, checkpoint);
     }
 
-    const { deleted, archive } = checkpoint;
+    // What the holds kept: the matching rows still there that a hold protects.
+    checkpoint.kept = (await countHeldAndUnheld(ctx.db, conditions, await holdGuard(ctx.db))).held;
+    const { deleted, archive, kept } = checkpoint;
     checkpoint.phase = 'done';
     await ctx.db.transaction(async (tx) => {
       await saveCheckpoint(tx, ctx.job.id, checkpoint);
@@ -137,12 +145,14 @@ export async function runPurge(
           description:
             `Purged ${deleted.toLocaleString('en')} events before ${checkpoint.before}` +
             (hasFilter ? ` matching ${JSON.stringify(request.filter)}` : '') +
-            (archive ? `; archived in ${archive.fileName}` : '; not archived'),
+            (archive ? `; archived in ${archive.fileName}` : '; not archived') +
+            (kept ? `; kept ${kept.toLocaleString('en')} under legal hold` : ''),
           objectType: 'events',
           jobId: ctx.job.id,
           metadata: {
             before: checkpoint.before,
             deleted,
+            kept,
             archiveId: archive?.id ?? null,
             filter: request.filter,
           },
@@ -156,7 +166,8 @@ export async function runPurge(
   return {
     summary:
       `Removed ${checkpoint.deleted.toLocaleString('en')} events before ${checkpoint.before}` +
-      (checkpoint.archive ? ` (archive ${checkpoint.archive.fileName})` : ''),
+      (checkpoint.archive ? ` (archive ${checkpoint.archive.fileName})` : '') +
+      (checkpoint.kept ? `; kept ${checkpoint.kept.toLocaleString('en')} under legal hold` : ''),
     result: checkpoint as unknown as Record<string, unknown>,
   };
 }
@@ -165,9 +176,13 @@ async function archiveRows(
   ctx: JobContext,
   archiveDir: string,
   request: PurgeRequest,
-  conditions: SQL[],
+  matching: SQL[],
   checkpoint: PurgeCheckpoint,
 ): Promise<void> {
+  // Held events are not archived: the archive is of what will be deleted. (A hold placed
+  // after this read is still honoured: each deleting transaction reads the holds again.)
+  const { unheld } = await holdGuard(ctx.db);
+  const conditions = unheld ? [...matching, unheld] : matching;
   const [count] = await queryRows<{ n: number }>(
     ctx.db,
     sql`SELECT count(*)::int AS n FROM ${events} WHERE ${whereAll(conditions)}`,
@@ -255,7 +270,8 @@ async function archiveRows(
  * Drops the partitions of months wholly before the cut. With an archive, only a partition
  * whose row count still equals what was archived from it: events are append-only, so equal
  * counts mean the very same rows, and one recorded meanwhile keeps the partition alive (its
- * archived rows are then deleted one by one instead).
+ * archived rows are then deleted one by one instead). A month holding an event a legal hold
+ * keeps is never dropped: its other rows are deleted one by one, and the held ones stay.
  */
 async function dropWholeMonths(
   ctx: JobContext,
@@ -270,14 +286,20 @@ async function dropWholeMonths(
     const expected = checkpoint.monthCounts[partition.name] ?? 0;
     if (archived && expected === 0) continue;
     const dropped = await ctx.db.transaction(async (tx) => {
+      // The holds' lock before the table's: placing a hold takes them in that order too.
+      const { held } = await lockHoldsForDeleting(tx);
       // Parent first, as inserts take it: no lock-order deadlock with a concurrent insert.
       await tx.execute(sql`LOCK TABLE ${events} IN ACCESS EXCLUSIVE MODE`);
-      const [row] = await queryRows<{ n: number }>(
+      // One read of the month, under the lock: its rows, and whether a hold keeps any (the
+      // partition goes by the parent's name, which the holds' conditions are written against).
+      const [row] = await queryRows<{ n: number; held: boolean }>(
         tx,
-        sql`SELECT count(*)::int AS n FROM ${sql.identifier(partition.name)}`,
+        sql`SELECT count(*)::int AS n, ${held ? sql`coalesce(bool_or(${held}), false)` : sql`false`} AS held
+            FROM ${sql.identifier(partition.name)} AS ${events}`,
       );
       const n = row?.n ?? 0;
       if (archived && n !== expected) return false;
+      if (row?.held) return false;
       await allowDelete(tx);
       await forgetEventKeysOfPartition(tx, partition.name);
       await tx.execute(sql`DROP TABLE ${sql.identifier(partition.name)}`);
@@ -326,14 +348,18 @@ async function deleteArchivedRows(
       .filter((key) => !checkpoint.droppedPartitions.includes(partitionName(key.occurredAt)))
       .map((key) => ({ id: key.id, occurred_at: key.occurredAt.toISOString() }));
     await ctx.db.transaction(async (tx) => {
+      const { unheld } = await lockHoldsForDeleting(tx);
+      await ctx.fault('holds-read');
       await allowDelete(tx);
+      // Unaliased: the holds' conditions name the events table's own columns.
       const [row] = await queryRows<{ n: number }>(
         tx,
         sql`WITH gone AS (
-              DELETE FROM ${events} e
+              DELETE FROM ${events}
               USING jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, occurred_at timestamptz)
-              WHERE e.occurred_at = k.occurred_at AND e.id = k.id
-              RETURNING e.event_id, ${countedColumns('e')}),
+              WHERE ${events.occurredAt} = k.occurred_at AND ${events.id} = k.id
+                ${unheld ? sql`AND ${unheld}` : sql``}
+              RETURNING ${events.eventId}, ${countedColumns('events')}),
             counted AS (${insertCountDeltas(sql`gone`, -1)}),
             keys_gone AS (${forgetEventKeys(sql`gone`)})
             SELECT count(*)::int AS n FROM gone`,
@@ -359,11 +385,14 @@ async function deleteMatchingRows(
 ): Promise<void> {
   for (;;) {
     const n = await ctx.db.transaction(async (tx) => {
+      const { unheld } = await lockHoldsForDeleting(tx);
+      await ctx.fault('holds-read');
       await allowDelete(tx);
+      const victims = unheld ? [...conditions, unheld] : conditions;
       const [row] = await queryRows<{ n: number }>(
         tx,
         sql`WITH victims AS (
-              SELECT occurred_at, id FROM ${events} WHERE ${whereAll(conditions)} LIMIT ${DELETE_BATCH}),
+              SELECT occurred_at, id FROM ${events} WHERE ${whereAll(victims)} LIMIT ${DELETE_BATCH}),
             gone AS (
               DELETE FROM ${events} e USING victims v
               WHERE e.occurred_at = v.occurred_at AND e.id = v.id

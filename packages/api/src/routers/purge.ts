@@ -1,9 +1,9 @@
-import { events, queryRows } from '@audit/db';
+import { events } from '@audit/db';
 import { sql } from 'drizzle-orm';
 
 import { recordOwnEvent } from '../data/audit-trail';
+import { countHeldAndUnheld, holdGuard } from '../data/holds';
 import { createJob } from '../data/jobs';
-import { whereAll } from '../filters/sql';
 import type { EventFilterInput } from '../filters/schema';
 import type { PurgeParams } from '../jobs/purge-job';
 import { jobOutput } from '../schemas/jobs';
@@ -11,7 +11,10 @@ import { createInputSchema, previewInputSchema, previewOutput } from '../schemas
 import { adminProcedure, router } from '../trpc';
 
 export const purgeRouter = router({
-  /** How many events a purge with these settings would remove now. */
+  /**
+   * How many events a purge with these settings would remove now (`count`), and how many
+   * more it matches that legal holds keep (`held`).
+   */
   preview: adminProcedure
     .input(previewInputSchema)
     .output(previewOutput)
@@ -20,11 +23,12 @@ export const purgeRouter = router({
         ...ctx.scope(input.filter).conditions,
         sql`${events.occurredAt} < ${input.before.toISOString()}::timestamptz`,
       ];
-      const [row] = await queryRows<{ n: number }>(
+      const { unheld, held } = await countHeldAndUnheld(
         ctx.db,
-        sql`SELECT count(*)::int AS n FROM ${events} WHERE ${whereAll(conditions)}`,
+        conditions,
+        await holdGuard(ctx.db),
       );
-      return { count: row?.n ?? 0, before: input.before };
+      return { count: unheld, held, before: input.before };
     }),
 
   /** Starts a purge job; with `archive: true` nothing is deleted before its archive is verified. */

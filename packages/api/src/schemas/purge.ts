@@ -19,7 +19,13 @@ const purgeScope = {
 
 export const previewInputSchema = z.object(purgeScope).strict();
 
-export const previewOutput = z.object({ count: z.number(), before: isoDate });
+export const previewOutput = z.object({
+  /** The events a purge would remove now. */
+  count: z.number(),
+  /** The events it matches that legal holds keep (not in `count`). */
+  held: z.number(),
+  before: isoDate,
+});
 
 // ---------------------------------------------------------------- create
 

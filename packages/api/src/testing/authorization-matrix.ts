@@ -60,4 +60,7 @@ export const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
   'integrity.verify': READERS,
   'integrity.status': READERS,
   'integrity.startVerify': ADMINS,
+  'holds.list': PEOPLE,
+  'holds.create': ADMINS,
+  'holds.release': ADMINS,
 };

@@ -18,11 +18,12 @@ import { Suspense, useEffect, useMemo, useState } from 'react';
 import { deferred, SessionProvider, type SignedInUser } from '../lib/session';
 import { isUnauthorized, trpc } from '../trpc';
 
+/** Every page, for every role: auditors' Settings show the legal holds (the rest is for admins). */
 const NAV = [
-  { to: '/', label: 'Audit Logs', adminOnly: false },
-  { to: '/jobs', label: 'Jobs', adminOnly: false },
-  { to: '/archives', label: 'Archives', adminOnly: false },
-  { to: '/settings', label: 'Settings', adminOnly: true },
+  { to: '/', label: 'Audit Logs' },
+  { to: '/jobs', label: 'Jobs' },
+  { to: '/archives', label: 'Archives' },
+  { to: '/settings', label: 'Settings' },
 ] as const;
 
 /**
@@ -114,7 +115,7 @@ export function AppLayout() {
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs" aria-label="Main">
-          {NAV.filter((item) => !item.adminOnly || user?.role === 'admin').map((item) => (
+          {NAV.map((item) => (
             <NavLink
               key={item.to}
               component={Link}

@@ -64,6 +64,7 @@ export function PurgeDialog({ opened, onClose, filter, timeZone }: PurgeDialogPr
     onClose();
   };
   const count = preview.data?.count;
+  const held = preview.data?.held;
   const ready = before !== null && count !== undefined && count > 0 && confirm === CONFIRM_WORD;
 
   return (
@@ -117,6 +118,7 @@ export function PurgeDialog({ opened, onClose, filter, timeZone }: PurgeDialogPr
                 color={archive ? 'yellow' : 'red'}
                 data-testid="purge-preview"
                 data-count={count}
+                data-held={held}
               >
                 {count === undefined ? (
                   'Counting…'
@@ -127,6 +129,13 @@ export function PurgeDialog({ opened, onClose, filter, timeZone }: PurgeDialogPr
                     </Text>{' '}
                     events will be deleted
                     {archive ? ' after they are archived' : ' without an archive'}.
+                    {held ? (
+                      <Text span data-testid="purge-preview-held">
+                        {' '}
+                        {held.toLocaleString()} more {held === 1 ? 'is' : 'are'} kept by legal
+                        holds.
+                      </Text>
+                    ) : null}
                   </>
                 )}
               </Alert>

@@ -1,5 +1,6 @@
 import { Alert, Stack, Text, Title } from '@mantine/core';
 
+import { LegalHoldsSettings } from '../components/settings/legal-holds-settings';
 import { RetentionSettings } from '../components/settings/retention-settings';
 import { TokensSettings } from '../components/settings/tokens-settings';
 import { UsersSettings } from '../components/settings/users-settings';
@@ -8,13 +9,15 @@ import { useIsAdmin } from '../lib/session';
 export function SettingsPage() {
   const isAdmin = useIsAdmin();
   if (!isAdmin) {
+    // Auditors see the legal holds (what is kept from purge, and why), read-only.
     return (
-      <Stack>
+      <Stack gap="lg">
         <Title order={2}>Settings</Title>
         <Alert color="yellow" title="You need the admin role" data-testid="settings-forbidden">
-          Settings (retention, users and API tokens) are for admins. Ask an admin if something here
-          needs changing.
+          Retention, users and API tokens are for admins. Ask an admin if something here needs
+          changing.
         </Alert>
+        <LegalHoldsSettings />
       </Stack>
     );
   }
@@ -23,10 +26,12 @@ export function SettingsPage() {
       <div>
         <Title order={2}>Settings</Title>
         <Text size="sm" c="dimmed">
-          How long events are kept, who can sign in, and the tokens services use.
+          How long events are kept and what must not be deleted, who can sign in, and the tokens
+          services use.
         </Text>
       </div>
       <RetentionSettings />
+      <LegalHoldsSettings />
       <UsersSettings />
       <TokensSettings />
     </Stack>
