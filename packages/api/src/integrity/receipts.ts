@@ -91,7 +91,8 @@ export async function writePurgeReceipt(
 
   for await (const page of removedIds) {
     for (const id of page) {
-      if (id <= last) throw new Error('purge receipt: removed ids must ascend');
+      if (id <= last)
+        throw new Error(`purge receipt: removed ids must ascend (${id} after ${last})`);
       last = id;
       if (id > head.sealedThrough) {
         unsealedCount += 1;
@@ -176,8 +177,9 @@ export async function* idsOfTable(
   for (;;) {
     const rows = await queryRows<{ id: string }>(
       tx,
-      sql`SELECT id::text FROM ${sql.identifier(table)} WHERE id > ${after.toString()}::bigint
-          ORDER BY id LIMIT ${pageSize}`,
+      // Ordered by the column, not the text it is selected as.
+      sql`SELECT id::text AS id FROM ${sql.identifier(table)} AS t
+          WHERE t.id > ${after.toString()}::bigint ORDER BY t.id LIMIT ${pageSize}`,
     );
     if (rows.length === 0) return;
     const ids = rows.map((row) => BigInt(row.id));

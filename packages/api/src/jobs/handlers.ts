@@ -15,8 +15,8 @@ export interface JobDeps {
 export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
   return {
     export: exportJobHandler(deps.archiveDir),
-    purge: purgeJobHandler(deps.archiveDir),
-    retention: retentionJobHandler(deps.archiveDir),
+    purge: purgeJobHandler(deps),
+    retention: retentionJobHandler(deps),
     verify: verifyJobHandler(deps.signingKey),
   };
 }

@@ -25,7 +25,10 @@ import { eventScope, iterateArchiveRows } from '../data/events';
 import { countHeldAndUnheld, holdGuard, lockHoldsForDeleting } from '../data/holds';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
+import { idsOfTable, writePurgeReceipt } from '../integrity/receipts';
+import { lockSealChain } from '../integrity/sealer';
 import { fileStamp, removeUnrecordedFiles } from './archive-files';
+import type { JobDeps } from './handlers';
 import type { JobContext, JobHandler, JobOutcome } from './runner';
 
 /** What purge.create stores in the job. */
@@ -54,6 +57,12 @@ export interface PurgeCheckpoint {
    */
   kept?: number;
 }
+
+/** Signs what a deleting transaction removed (its ids in ascending pages) into the seal chain. */
+type Receipt = (
+  tx: Database,
+  removedIds: AsyncIterable<readonly bigint[]> | Iterable<readonly bigint[]>,
+) => Promise<void>;
 
 /** Rows deleted per transaction: short locks, bounded WAL per commit. */
 const DELETE_BATCH = 5000;
@@ -90,9 +99,10 @@ export interface PurgeRequest {
  */
 export async function runPurge(
   ctx: JobContext,
-  archiveDir: string,
+  deps: JobDeps,
   request: PurgeRequest,
 ): Promise<JobOutcome> {
+  const { archiveDir } = deps;
   const stored = ctx.job.result as unknown as PurgeCheckpoint | null;
   const checkpoint: PurgeCheckpoint =
     stored?.phase !== undefined
@@ -121,12 +131,27 @@ export async function runPurge(
   }
 
   if (checkpoint.phase === 'deleting') {
+    // Every deleting transaction signs a receipt of what it removed into the seal chain.
+    const receipt: Receipt = (tx, removedIds) =>
+      writePurgeReceipt(
+        tx,
+        deps.signingKey,
+        ctx.now(),
+        {
+          jobId: ctx.job.id,
+          by: ctx.job.createdBy,
+          before: checkpoint.before,
+          filter: request.filter as Record<string, unknown>,
+          archiveSha256: checkpoint.archive?.sha256 ?? null,
+        },
+        removedIds,
+      );
     // Whole months inside the cut go by dropping their partition.
-    if (!hasFilter) await dropWholeMonths(ctx, before, checkpoint, request.archive);
+    if (!hasFilter) await dropWholeMonths(ctx, before, checkpoint, request.archive, receipt);
     if (!checkpoint.archive) {
-      await deleteMatchingRows(ctx, conditions, checkpoint);
+      await deleteMatchingRows(ctx, conditions, checkpoint, receipt);
     } else if (archivedOutsideDroppedMonths(checkpoint)) {
-      await deleteArchivedRows(ctx, archiveDir, checkpoint);
+      await deleteArchivedRows(ctx, archiveDir, checkpoint, receipt);
     }
 
     // What the holds kept: the matching rows still there that a hold protects.
@@ -278,6 +303,7 @@ async function dropWholeMonths(
   before: Date,
   checkpoint: PurgeCheckpoint,
   archived: boolean,
+  receipt: Receipt,
 ): Promise<void> {
   const partitions = (await listEventPartitions(ctx.db)).filter(
     (p) => p.to <= before && !checkpoint.droppedPartitions.includes(p.name),
@@ -288,6 +314,8 @@ async function dropWholeMonths(
     const dropped = await ctx.db.transaction(async (tx) => {
       // The holds' lock before the table's: placing a hold takes them in that order too.
       const { held } = await lockHoldsForDeleting(tx);
+      // The seal chain's lock before the table's: the sealer holds it while it reads events.
+      await lockSealChain(tx, true);
       // Parent first, as inserts take it: no lock-order deadlock with a concurrent insert.
       await tx.execute(sql`LOCK TABLE ${events} IN ACCESS EXCLUSIVE MODE`);
       // One read of the month, under the lock: its rows, and whether a hold keeps any (the
@@ -300,6 +328,7 @@ async function dropWholeMonths(
       const n = row?.n ?? 0;
       if (archived && n !== expected) return false;
       if (row?.held) return false;
+      await receipt(tx, idsOfTable(tx, partition.name));
       await allowDelete(tx);
       await forgetEventKeysOfPartition(tx, partition.name);
       await tx.execute(sql`DROP TABLE ${sql.identifier(partition.name)}`);
@@ -334,6 +363,7 @@ async function deleteArchivedRows(
   ctx: JobContext,
   archiveDir: string,
   checkpoint: PurgeCheckpoint,
+  receipt: Receipt,
 ): Promise<void> {
   const archive = checkpoint.archive;
   if (!archive) return;
@@ -349,22 +379,24 @@ async function deleteArchivedRows(
       .map((key) => ({ id: key.id, occurred_at: key.occurredAt.toISOString() }));
     await ctx.db.transaction(async (tx) => {
       const { unheld } = await lockHoldsForDeleting(tx);
+      await lockSealChain(tx, true);
       await ctx.fault('holds-read');
       await allowDelete(tx);
       // Unaliased: the holds' conditions name the events table's own columns.
-      const [row] = await queryRows<{ n: number }>(
+      const gone = await queryRows<{ id: string }>(
         tx,
         sql`WITH gone AS (
               DELETE FROM ${events}
               USING jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, occurred_at timestamptz)
               WHERE ${events.occurredAt} = k.occurred_at AND ${events.id} = k.id
                 ${unheld ? sql`AND ${unheld}` : sql``}
-              RETURNING ${events.eventId}, ${countedColumns('events')}),
+              RETURNING ${events.id}, ${events.eventId}, ${countedColumns('events')}),
             counted AS (${insertCountDeltas(sql`gone`, -1)}),
             keys_gone AS (${forgetEventKeys(sql`gone`)})
-            SELECT count(*)::int AS n FROM gone`,
+            SELECT id::text FROM gone ORDER BY gone.id`,
       );
-      checkpoint.deleted += row?.n ?? 0;
+      await receipt(tx, [gone.map((row) => BigInt(row.id))]);
+      checkpoint.deleted += gone.length;
       checkpoint.keysDone = seen;
       await saveCheckpoint(tx, ctx.job.id, checkpoint);
     });
@@ -382,28 +414,31 @@ async function deleteMatchingRows(
   ctx: JobContext,
   conditions: SQL[],
   checkpoint: PurgeCheckpoint,
+  receipt: Receipt,
 ): Promise<void> {
   for (;;) {
     const n = await ctx.db.transaction(async (tx) => {
       const { unheld } = await lockHoldsForDeleting(tx);
+      await lockSealChain(tx, true);
       await ctx.fault('holds-read');
       await allowDelete(tx);
       const victims = unheld ? [...conditions, unheld] : conditions;
-      const [row] = await queryRows<{ n: number }>(
+      const gone = await queryRows<{ id: string }>(
         tx,
         sql`WITH victims AS (
               SELECT occurred_at, id FROM ${events} WHERE ${whereAll(victims)} LIMIT ${DELETE_BATCH}),
             gone AS (
               DELETE FROM ${events} e USING victims v
               WHERE e.occurred_at = v.occurred_at AND e.id = v.id
-              RETURNING e.event_id, ${countedColumns('e')}),
+              RETURNING e.id, e.event_id, ${countedColumns('e')}),
             counted AS (${insertCountDeltas(sql`gone`, -1)}),
             keys_gone AS (${forgetEventKeys(sql`gone`)})
-            SELECT count(*)::int AS n FROM gone`,
+            SELECT id::text FROM gone ORDER BY gone.id`,
       );
-      checkpoint.deleted += row?.n ?? 0;
+      await receipt(tx, [gone.map((row) => BigInt(row.id))]);
+      checkpoint.deleted += gone.length;
       await saveCheckpoint(tx, ctx.job.id, checkpoint);
-      return row?.n ?? 0;
+      return gone.length;
     });
     if (n === 0) return;
     await ctx.fault('batch-deleted');
@@ -421,11 +456,11 @@ export function purgeCanceledSummary(job: Job): string {
   return `Canceled after removing ${(checkpoint?.deleted ?? 0).toLocaleString('en')} events; the rest are intact`;
 }
 
-export function purgeJobHandler(archiveDir: string): JobHandler {
+export function purgeJobHandler(deps: JobDeps): JobHandler {
   return {
     run: (ctx) => {
       const params = ctx.job.params as unknown as PurgeParams;
-      return runPurge(ctx, archiveDir, {
+      return runPurge(ctx, deps, {
         before: new Date(params.before),
         filter: params.filter,
         archive: params.archive,

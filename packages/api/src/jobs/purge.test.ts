@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readArchivedKeys } from '../archive/archive';
 import { expectCountsMatchEvents } from '../testing/counts';
 import { expectEventKeysMatchEvents } from '../testing/event-keys';
+import { expectSealsIntact } from '../testing/integrity';
 import { createTestApp, type Caller, type TestApp } from '../testing/harness';
 import { SimulatedCrash } from './runner';
 
@@ -63,6 +64,7 @@ describe('purge', () => {
     app = await createTestApp();
     const ingest = (await app.token(['ingest'])).caller;
     await record(ingest, sampleEvents(perMonth));
+    await app.seal();
     const before = await storedIds(app);
     const expectedGone = [...before]
       .filter(([, at]) => Number(at) < Date.parse(CUT))
@@ -79,6 +81,7 @@ describe('purge', () => {
     expect(job).toMatchObject({ type: 'purge', state: 'scheduled', createdBy: 'admin' });
     await app.runJobs();
     const done = await app.admin.jobs.byId({ id: job.id });
+    expect(done.error).toBeNull();
     expect(done).toMatchObject({ state: 'success', percent: 100 });
     expect(done.result).toMatchObject({
       deleted: preview.count,
@@ -112,6 +115,7 @@ describe('purge', () => {
     });
     await expectCountsMatchEvents(app);
     await expectEventKeysMatchEvents(app);
+    await expectSealsIntact(app, expectedGone.length);
   });
 
   it('with archive: archives exactly the rows it deletes, verified, before deleting', async () => {
@@ -143,6 +147,7 @@ describe('purge', () => {
     expect(trail.items[0]?.description).toContain(`archived in ${archive.fileName}`);
     await expectCountsMatchEvents(app);
     await expectEventKeysMatchEvents(app);
+    await expectSealsIntact(app, expectedGone.length);
   });
 
   it('archived purge of whole months drops them without reading the archive back', async () => {
@@ -170,6 +175,7 @@ describe('purge', () => {
     );
     await expectCountsMatchEvents(app);
     await expectEventKeysMatchEvents(app);
+    await expectSealsIntact(app, gone.length);
   });
 
   it('with a filter: only matching rows go, by batches, and no partition is dropped', async () => {
@@ -192,6 +198,7 @@ describe('purge', () => {
     );
     await expectCountsMatchEvents(app);
     await expectEventKeysMatchEvents(app);
+    await expectSealsIntact(app, preview.count);
   });
 
   it('keeps an old-timestamped event recorded while the purge runs', async () => {
@@ -286,6 +293,8 @@ describe('purge', () => {
       expect(trail.total).toBe(1);
       await expectCountsMatchEvents(app);
       await expectEventKeysMatchEvents(app);
+      // The run before the crash and the resumed one each signed what they removed.
+      await expectSealsIntact(app, expectedGone.length);
     },
   );
 
@@ -300,6 +309,7 @@ describe('purge', () => {
       occurredAt: new Date(Date.UTC(2025, 2, 1) + i * 60_000).toISOString(),
     }));
     await record(ingest, many);
+    await app.seal();
     const job = await app.admin.purge.create({
       before: CUT,
       filter: { userName: 'bulk' },
@@ -318,6 +328,7 @@ describe('purge', () => {
     expect((await app.admin.auditLogs.list({ filter: { userName: 'bulk' } })).total).toBe(7000);
     await expectCountsMatchEvents(app);
     await expectEventKeysMatchEvents(app);
+    await expectSealsIntact(app, 5000);
   });
 
   it('refuses a bad search box and a non-admin', async () => {

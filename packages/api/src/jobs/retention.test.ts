@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCountsMatchEvents } from '../testing/counts';
 import { ensureRetentionJob } from './retention';
 import { expectEventKeysMatchEvents } from '../testing/event-keys';
+import { expectSealsIntact } from '../testing/integrity';
 import { ADMIN_PASSWORD, createTestApp, type Caller, type TestApp } from '../testing/harness';
 
 const DAY = 86_400_000;
@@ -77,6 +78,7 @@ describe('retention', () => {
         occurredAt: at(daysAgo),
       })),
     });
+    await app.seal();
     const first = (await admin.retention.get()).nextRun!;
 
     await travelTo('2026-06-11T03:00:05.000Z'); // the job is due
@@ -103,6 +105,7 @@ describe('retention', () => {
     expect(listed.items.map((j) => j.state)).toEqual(['scheduled', 'success', 'canceled']);
     await expectCountsMatchEvents(app, admin);
     await expectEventKeysMatchEvents(app);
+    await expectSealsIntact(app, 3);
   });
 
   it('archives first when the setting says so', async () => {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 
 import { retentionSettingsSchema } from '../schemas/retention';
 import { purgeCanceledSummary, runPurge, type PurgeCheckpoint } from './purge-job';
+import type { JobDeps } from './handlers';
 import type { JobHandler } from './runner';
 
 export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
@@ -92,14 +93,14 @@ export async function lastRetentionRun(db: Database): Promise<Job | null> {
 }
 
 /** Each run reads the settings as they are then, and purges through the purge job's path. */
-export function retentionJobHandler(archiveDir: string): JobHandler {
+export function retentionJobHandler(deps: JobDeps): JobHandler {
   return {
     async run(ctx) {
       const retention = await getRetention(ctx.db);
       const cut = new Date(ctx.now().getTime() - retention.days * 86_400_000);
       // A resumed run keeps the cut it started with (stored in its checkpoint).
       const started = ctx.job.result as unknown as PurgeCheckpoint | null;
-      return runPurge(ctx, archiveDir, {
+      return runPurge(ctx, deps, {
         before: started?.before ? new Date(started.before) : cut,
         filter: {},
         archive: retention.archive,
