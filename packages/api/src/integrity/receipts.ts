@@ -154,7 +154,7 @@ async function checkpointCovering(tx: Database, id: bigint): Promise<OpenCover |
     tx,
     sql`SELECT seq::text, through_id::text AS through, leaves FROM ${sealEntries}
         WHERE kind = 'checkpoint' AND through_id >= ${id.toString()}::bigint
-        ORDER BY through_id LIMIT 1`,
+        ORDER BY ${sealEntries.throughId} LIMIT 1`,
   );
   if (!row) return undefined;
   const leaves = row.leaves ? decodeLeaves(row.leaves) : [];

@@ -62,12 +62,12 @@ export async function chainHead(
 ): Promise<{ seq: number; prev: string; sealedThrough: bigint }> {
   const [last] = await queryRows<{ seq: string; statement: string }>(
     tx,
-    sql`SELECT seq::text, statement FROM ${sealEntries} ORDER BY seq DESC LIMIT 1`,
+    sql`SELECT seq::text, statement FROM ${sealEntries} ORDER BY ${sealEntries.seq} DESC LIMIT 1`,
   );
   const [checkpoint] = await queryRows<{ through: string }>(
     tx,
     sql`SELECT through_id::text AS through FROM ${sealEntries}
-        WHERE kind = 'checkpoint' ORDER BY seq DESC LIMIT 1`,
+        WHERE kind = 'checkpoint' ORDER BY ${sealEntries.seq} DESC LIMIT 1`,
   );
   return {
     seq: last ? Number(last.seq) : 0,

@@ -5,7 +5,7 @@ import { decodeLeaves, type CheckpointStatement } from '@audit/db/integrity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../testing/harness';
-import { Sealer } from './sealer';
+import { sealPending, Sealer } from './sealer';
 
 const onPostgres = process.env.DATABASE_URL !== undefined;
 
@@ -116,6 +116,22 @@ describe('sealing order', () => {
       expect(await app.verify()).toMatchObject({ ok: true });
     },
   );
+
+  it('regression: a chain of more than nine entries goes on (seq was ordered as text: 9 after 10)', async () => {
+    await insertEvents(
+      app.store.db,
+      Array.from({ length: 40 }, (_, i) => event(`small-${i}`)),
+    );
+    const small = await sealPending(app.store.db, app.deps.signingKey, app.deps.clock, {
+      maxEvents: 3,
+    });
+    expect(small.checkpoints).toBeGreaterThanOrEqual(14);
+    await insertEvents(app.store.db, [event('one-more')]);
+    expect(await app.seal()).toMatchObject({ checkpoints: 1 });
+    const all = await app.store.db.select().from(sealEntries).orderBy(sealEntries.seq);
+    expect(all.map((entry) => entry.seq)).toEqual(all.map((_, i) => i + 1));
+    expect(await app.verify()).toMatchObject({ ok: true, checkedSeals: all.length, problems: [] });
+  });
 
   it('several sealers at once (several processes) write one chain: each event sealed once, in id order', async () => {
     await insertEvents(

@@ -151,7 +151,7 @@ export async function verifySeals(
     const [row] = await queryRows<EntryRow>(
       db,
       sql`SELECT seq::text, kind, statement, signature, after_id::text, through_id::text, NULL AS leaves
-          FROM ${sealEntries} WHERE seq < ${startSeq} ORDER BY seq DESC LIMIT 1`,
+          FROM ${sealEntries} WHERE seq < ${startSeq} ORDER BY ${sealEntries.seq} DESC LIMIT 1`,
     );
     if (row) previous = { seq: Number(row.seq), statement: row.statement };
   }
@@ -166,7 +166,7 @@ export async function verifySeals(
       sql`SELECT seq::text, kind, statement, signature, after_id::text, through_id::text, leaves
           FROM ${sealEntries}
           WHERE seq > ${after} ${to ? sql`AND sealed_at <= ${to}::timestamptz` : sql``}
-          ORDER BY seq LIMIT ${ENTRY_PAGE}`,
+          ORDER BY ${sealEntries.seq} LIMIT ${ENTRY_PAGE}`,
     );
     if (rows.length === 0) break;
     for (const row of rows) {
@@ -217,7 +217,7 @@ async function firstSeqInRange(db: Database, options: VerifyOptions): Promise<nu
   const [row] = await queryRows<{ seq: string }>(
     db,
     sql`SELECT seq::text FROM ${sealEntries} WHERE sealed_at >= ${options.from.toISOString()}::timestamptz
-        ORDER BY seq LIMIT 1`,
+        ORDER BY ${sealEntries.seq} LIMIT 1`,
   );
   return row ? Number(row.seq) : Number.MAX_SAFE_INTEGER;
 }
@@ -226,7 +226,7 @@ async function sealedThroughBefore(db: Database, seq: number): Promise<bigint> {
   const [row] = await queryRows<{ through: string }>(
     db,
     sql`SELECT through_id::text AS through FROM ${sealEntries}
-        WHERE kind = 'checkpoint' AND seq < ${seq} ORDER BY seq DESC LIMIT 1`,
+        WHERE kind = 'checkpoint' AND seq < ${seq} ORDER BY ${sealEntries.seq} DESC LIMIT 1`,
   );
   return row ? BigInt(row.through) : 0n;
 }
@@ -401,7 +401,7 @@ async function checkReceipt(
   }>(
     db,
     sql`SELECT checkpoint_seq::text, removed, removed_count FROM ${sealPurgeCovers}
-        WHERE receipt_seq = ${seq} ORDER BY checkpoint_seq`,
+        WHERE receipt_seq = ${seq} ORDER BY ${sealPurgeCovers.checkpointSeq}`,
   );
   const hash = createHash('sha256');
   let count = 0;
