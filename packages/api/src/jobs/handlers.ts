@@ -14,9 +14,9 @@ export interface JobDeps {
 /** The job types this service runs itself, by type. */
 export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
   return {
-    export: exportJobHandler(deps.archiveDir),
-    purge: purgeJobHandler(deps.archiveDir),
-    retention: retentionJobHandler(deps.archiveDir),
+    export: exportJobHandler(deps.archiveDir, deps.signingKey),
+    purge: purgeJobHandler(deps.archiveDir, deps.signingKey),
+    retention: retentionJobHandler(deps.archiveDir, deps.signingKey),
     verify: verifyJobHandler(deps.signingKey),
   };
 }

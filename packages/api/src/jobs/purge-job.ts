@@ -21,6 +21,8 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 
 import { readArchivedKeys, verifyArchive, writeArchive, type ArchiveRow } from '../archive/archive';
 import { recordOwnEvent } from '../data/audit-trail';
+import { observedBy, prepareArchiveSeals, sealsEntry } from '../integrity/archive-seals';
+import type { SigningKey } from '../integrity/signing-key';
 import { eventScope, iterateArchiveRows } from '../data/events';
 import { whereAll } from '../filters/sql';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
@@ -86,6 +88,7 @@ export async function runPurge(
   ctx: JobContext,
   archiveDir: string,
   request: PurgeRequest,
+  signingKey?: SigningKey,
 ): Promise<JobOutcome> {
   const stored = ctx.job.result as unknown as PurgeCheckpoint | null;
   const checkpoint: PurgeCheckpoint =
@@ -109,7 +112,7 @@ export async function runPurge(
   ];
 
   if (checkpoint.phase === 'archiving' && request.archive) {
-    await archiveRows(ctx, archiveDir, request, conditions, checkpoint);
+    await archiveRows(ctx, archiveDir, request, conditions, checkpoint, signingKey);
   } else if (checkpoint.phase === 'archiving') {
     checkpoint.phase = 'deleting';
   }
@@ -167,6 +170,7 @@ async function archiveRows(
   request: PurgeRequest,
   conditions: SQL[],
   checkpoint: PurgeCheckpoint,
+  signingKey: SigningKey | undefined,
 ): Promise<void> {
   const [count] = await queryRows<{ n: number }>(
     ctx.db,
@@ -186,6 +190,8 @@ async function archiveRows(
 
   // Still archiving, so no archive of this job is recorded: any file of it is a leftover.
   await removeUnrecordedFiles(archiveDir, `audit-purge-${ctx.job.id}-`);
+  // Sealed first, so that the archive can prove (almost) every row it holds.
+  const seals = await prepareArchiveSeals(ctx.db, signingKey, ctx.now);
   await mkdir(archiveDir, { recursive: true });
   const fileName = `audit-purge-${ctx.job.id}-${fileStamp(ctx.now())}.zip`;
   const path = join(archiveDir, fileName);
@@ -193,7 +199,8 @@ async function archiveRows(
     path,
     format: request.format,
     timeZone: 'UTC',
-    rows: counted(),
+    rows: observedBy(counted(), seals),
+    seals: sealsEntry(seals),
     manifest: {
       kind: 'purge',
       filters: request.filter,
@@ -392,16 +399,21 @@ export function purgeCanceledSummary(job: Job): string {
   return `Canceled after removing ${(checkpoint?.deleted ?? 0).toLocaleString('en')} events; the rest are intact`;
 }
 
-export function purgeJobHandler(archiveDir: string): JobHandler {
+export function purgeJobHandler(archiveDir: string, signingKey?: SigningKey): JobHandler {
   return {
     run: (ctx) => {
       const params = ctx.job.params as unknown as PurgeParams;
-      return runPurge(ctx, archiveDir, {
-        before: new Date(params.before),
-        filter: params.filter,
-        archive: params.archive,
-        format: params.format,
-      });
+      return runPurge(
+        ctx,
+        archiveDir,
+        {
+          before: new Date(params.before),
+          filter: params.filter,
+          archive: params.archive,
+          format: params.format,
+        },
+        signingKey,
+      );
     },
     canceledSummary: purgeCanceledSummary,
   };

@@ -1,3 +1,4 @@
+import type { SigningKey } from '../integrity/signing-key';
 import { jobs, settings, type Database, type Job } from '@audit/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -92,19 +93,24 @@ export async function lastRetentionRun(db: Database): Promise<Job | null> {
 }
 
 /** Each run reads the settings as they are then, and purges through the purge job's path. */
-export function retentionJobHandler(archiveDir: string): JobHandler {
+export function retentionJobHandler(archiveDir: string, signingKey?: SigningKey): JobHandler {
   return {
     async run(ctx) {
       const retention = await getRetention(ctx.db);
       const cut = new Date(ctx.now().getTime() - retention.days * 86_400_000);
       // A resumed run keeps the cut it started with (stored in its checkpoint).
       const started = ctx.job.result as unknown as PurgeCheckpoint | null;
-      return runPurge(ctx, archiveDir, {
-        before: started?.before ? new Date(started.before) : cut,
-        filter: {},
-        archive: retention.archive,
-        format: 'csv',
-      });
+      return runPurge(
+        ctx,
+        archiveDir,
+        {
+          before: started?.before ? new Date(started.before) : cut,
+          filter: {},
+          archive: retention.archive,
+          format: 'csv',
+        },
+        signingKey,
+      );
     },
     canceledSummary: purgeCanceledSummary,
   };
