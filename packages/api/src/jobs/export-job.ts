@@ -56,7 +56,7 @@ export function exportJobHandler(archiveDir: string, signingKey?: SigningKey): J
       await ctx.progress(0, `Exporting about ${total.toLocaleString('en')} events`);
 
       // Sealed first, so that the archive can prove (almost) every row it holds.
-      const seals = await prepareArchiveSeals(ctx.db, signingKey, ctx.now);
+      const seals = await prepareArchiveSeals(ctx.db, signingKey, () => ctx.now());
       await mkdir(archiveDir, { recursive: true });
       const fileName = `audit-export-${ctx.job.id}-${fileStamp(ctx.now())}.zip`;
       const written = await writeArchive({

@@ -191,7 +191,7 @@ async function archiveRows(
   // Still archiving, so no archive of this job is recorded: any file of it is a leftover.
   await removeUnrecordedFiles(archiveDir, `audit-purge-${ctx.job.id}-`);
   // Sealed first, so that the archive can prove (almost) every row it holds.
-  const seals = await prepareArchiveSeals(ctx.db, signingKey, ctx.now);
+  const seals = await prepareArchiveSeals(ctx.db, signingKey, () => ctx.now());
   await mkdir(archiveDir, { recursive: true });
   const fileName = `audit-purge-${ctx.job.id}-${fileStamp(ctx.now())}.zip`;
   const path = join(archiveDir, fileName);

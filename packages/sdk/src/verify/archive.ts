@@ -462,7 +462,10 @@ function fromJson(value: Record<string, unknown>): DataRow | string {
         const v = value[field];
         if (v === null || v === undefined) continue;
         const kind = declarationOf(field).kind;
-        source[field] = kind === 'json' ? v : scalar(field, typeof v === 'string' ? v : String(v));
+        if (kind === 'json') source[field] = v;
+        else if (typeof v === 'string') source[field] = scalar(field, v);
+        else if (typeof v === 'number' || typeof v === 'boolean') source[field] = String(v);
+        else source[field] = v; // not a value the archive writes: canonicalEvent names it (malformed)
       }
       yield source;
     },
