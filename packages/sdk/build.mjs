@@ -103,7 +103,7 @@ for (const [format, file] of [
 // The offline archive verifier (`@audit/sdk/verify`, Node.js only) and its command
 // (`audit-verify`): a second entry, so that the client above stays as small as it is. It
 // builds in the canonical form and Merkle code of @audit/db/integrity (from source) and yauzl.
-//   dist/verify.cjs          the verifier (CommonJS); dist/verify.js re-exports it as ESM
+//   dist/verify.cjs          the verifier, CommonJS (an ES module imports its named exports too)
 //   dist/audit-verify.cjs    the command, which requires ./verify.cjs
 {
   const verify = await build({
@@ -127,11 +127,6 @@ for (const [format, file] of [
     const name = /^(?:@[^/]+\/)?[^/]+/.exec(input.slice(at + 'node_modules/'.length))?.[0] ?? '';
     bundled.set(name, input.slice(0, at + 'node_modules/'.length + name.length));
   }
-  const verifyExports = ['SEALS_FORMAT', 'verifyArchive'];
-  await writeFile(
-    join(dir, 'dist/verify.js'),
-    `import verify from './verify.cjs';\nexport const { ${verifyExports.join(', ')} } = verify;\n`,
-  );
   await build({
     entryPoints: [join(dir, 'src/verify/bin.ts')],
     outfile: join(dir, 'dist/audit-verify.cjs'),
@@ -177,7 +172,6 @@ for (const [format, file] of [
     throw new Error('dist/verify.d.cts must import nothing');
   }
   await writeFile(join(dir, 'dist/verify.d.cts'), verifyDts);
-  await writeFile(join(dir, 'dist/verify.d.ts'), "export * from './verify.cjs';\n");
 }
 
 // The licences of what was built in, each package's own LICENSE as it ships it (one copy of a
