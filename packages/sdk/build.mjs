@@ -6,7 +6,7 @@
 // and copies the repository's LICENSE beside package.json, where `npm pack` takes it.
 import console from 'node:console';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import process from 'node:process';
@@ -100,6 +100,80 @@ for (const [format, file] of [
   }
 }
 
+// The offline archive verifier (`@audit/sdk/verify`, Node.js only) and its command
+// (`audit-verify`): a second entry, so that the client above stays as small as it is. It
+// builds in the canonical form and Merkle code of @audit/db/integrity (from source) and yauzl.
+//   dist/verify.cjs          the verifier, CommonJS (an ES module imports its named exports too)
+//   dist/audit-verify.cjs    the command, which requires ./verify.cjs
+{
+  const verify = await build({
+    entryPoints: [join(dir, 'src/verify/index.ts')],
+    outfile: join(dir, 'dist/verify.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    banner: {
+      js: `/*! ${pkg.name} ${pkg.version} | Apache-2.0 | built in: see THIRD-PARTY-LICENSES.txt */`,
+    },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  for (const input of Object.keys(verify.metafile.inputs)) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const name = /^(?:@[^/]+\/)?[^/]+/.exec(input.slice(at + 'node_modules/'.length))?.[0] ?? '';
+    bundled.set(name, input.slice(0, at + 'node_modules/'.length + name.length));
+  }
+  await build({
+    entryPoints: [join(dir, 'src/verify/bin.ts')],
+    outfile: join(dir, 'dist/audit-verify.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    banner: {
+      js: `#!/usr/bin/env node\n/*! ${pkg.name} ${pkg.version} audit-verify | Apache-2.0 */`,
+    },
+    plugins: [
+      {
+        name: 'verifier-beside',
+        setup(esbuild) {
+          esbuild.onResolve({ filter: /^\.\/index$/ }, () => ({
+            path: './verify.cjs',
+            external: true,
+          }));
+        },
+      },
+    ],
+    logLevel: 'warning',
+  });
+  await chmod(join(dir, 'dist/audit-verify.cjs'), 0o755);
+  const verifyTypes = await rollup({
+    input: join(dir, 'src/verify/index.ts'),
+    external: (id) => !id.startsWith('.') && !isAbsolute(id),
+    plugins: [
+      dts({
+        tsconfig: join(dir, 'tsconfig.json'),
+        compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true },
+      }),
+    ],
+    onwarn(warning, warn) {
+      throw new Error(`verify declarations: ${warning.message}`, { cause: warn });
+    },
+  });
+  const verifyDts = (await verifyTypes.generate({ format: 'es' })).output[0].code;
+  await verifyTypes.close();
+  if (/\bfrom\s*['"]|\bimport\s*\(|\/\/\/\s*<reference/.test(verifyDts)) {
+    throw new Error('dist/verify.d.cts must import nothing');
+  }
+  await writeFile(join(dir, 'dist/verify.d.cts'), verifyDts);
+}
+
 // The licences of what was built in, each package's own LICENSE as it ships it (one copy of a
 // text that several share: tRPC's client and server have the same).
 const licences = new Map();
@@ -119,7 +193,7 @@ for (const [name, prefix] of [...bundled].sort()) {
 if (licences.size === 0) throw new Error('expected tRPC to be built in');
 await writeFile(
   join(dir, 'dist/THIRD-PARTY-LICENSES.txt'),
-  `${pkg.name} (Apache-2.0, see LICENSE) has this code built into dist/index.js and dist/index.cjs:\n\n` +
+  `${pkg.name} (Apache-2.0, see LICENSE) has this code built into dist/index.js and dist/index.cjs (tRPC) and dist/verify.cjs (the rest):\n\n` +
     [...licences]
       .map(([text, names]) => `${names.join('\n')}\n\n${text}\n`)
       .join(`\n${'-'.repeat(72)}\n\n`),
@@ -161,7 +235,7 @@ await writeFile(join(dir, 'dist/index.d.cts'), declarations);
 await writeFile(join(dir, 'dist/index.d.ts'), "export * from './index.cjs';\n");
 
 const sizes = await Promise.all(
-  ['index.js', 'index.cjs', 'index.d.cts'].map(
+  ['index.js', 'index.cjs', 'index.d.cts', 'verify.cjs', 'audit-verify.cjs'].map(
     async (file) =>
       `${file} ${((await readFile(join(dir, 'dist', file))).length / 1024).toFixed(1)} KiB`,
   ),

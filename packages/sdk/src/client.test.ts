@@ -420,7 +420,7 @@ describe('@audit/sdk against a live server', () => {
       expect(result.bytes).toBe(zip.length);
       expect(result.archive.sizeBytes).toBe(zip.length);
       const files = await unzip(zip);
-      expect(Object.keys(files).sort()).toEqual(['events.csv', 'manifest.json']);
+      expect(Object.keys(files).sort()).toEqual(['events.csv', 'manifest.json', 'seals.ndjson']);
       const manifest = JSON.parse(files['manifest.json']!.toString('utf8')) as Record<
         string,
         unknown

@@ -80,6 +80,10 @@ export interface ArchiveManifest {
   jobId: string | null;
   /** Purge cut-off. */
   before?: string;
+  /** The entry that lets rows be checked against the seal chain offline (docs/integrity-archives.md). */
+  sealsFile?: string;
+  /** Hex SHA-256 of that entry. */
+  sealsSha256?: string;
 }
 
 export interface WriteArchiveOptions {
@@ -98,6 +102,8 @@ export interface WriteArchiveOptions {
   onProgress?: (rowsWritten: number) => void | Promise<void>;
   /** Cancel: stop between batches, delete the partial file, reject with an AbortError. */
   signal?: AbortSignal;
+  /** An entry written after the data file (seals.ndjson), its text produced once every row is written. */
+  seals?: { fileName: string; lines: () => AsyncIterable<string> };
 }
 
 export interface WrittenArchive {
@@ -216,6 +222,28 @@ export async function writeArchive(options: WriteArchiveOptions): Promise<Writte
     await Promise.race([finished(data), failed]); // every row serialised and consumed
 
     const sha256 = hash.digest('hex');
+    let sealsSha256: string | undefined;
+    if (options.seals) {
+      const sealsHash = createHash('sha256');
+      const source = options.seals.lines();
+      const sealsData = Readable.from(
+        (async function* () {
+          for await (const text of source) {
+            const chunk = Buffer.from(text, 'utf8');
+            sealsHash.update(chunk);
+            yield chunk;
+          }
+        })(),
+        { objectMode: false, highWaterMark: DATA_HIGH_WATER_MARK },
+      );
+      sealsData.on('error', fail);
+      zip.addReadStream(sealsData, options.seals.fileName, {
+        compressionLevel: COMPRESSION_LEVEL,
+        mtime: entryTime,
+      });
+      await Promise.race([finished(sealsData), failed]);
+      sealsSha256 = sealsHash.digest('hex');
+    }
     const manifest: ArchiveManifest = {
       kind: options.manifest.kind,
       format,
@@ -228,6 +256,7 @@ export async function writeArchive(options: WriteArchiveOptions): Promise<Writte
       createdAt: options.manifest.createdAt,
       jobId: options.manifest.jobId,
       ...(options.manifest.before === undefined ? {} : { before: options.manifest.before }),
+      ...(options.seals ? { sealsFile: options.seals.fileName, sealsSha256 } : {}),
     };
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), MANIFEST_FILE, {
       compressionLevel: COMPRESSION_LEVEL,
@@ -403,6 +432,8 @@ const manifestSchema = z.object({
   createdAt: z.string(),
   jobId: z.string().nullable(),
   before: z.string().optional(),
+  sealsFile: z.string().optional(),
+  sealsSha256: z.string().optional(),
 });
 
 interface OpenedArchive {
@@ -440,9 +471,12 @@ async function openArchive(path: string): Promise<OpenedArchive> {
     }
     const data = entries.get(manifest.dataFile);
     if (!data) throw new ArchiveVerificationError(`${path}: no ${manifest.dataFile}`);
-    if (entries.size !== 2) {
+    if (manifest.sealsFile !== undefined && !entries.has(manifest.sealsFile)) {
+      throw new ArchiveVerificationError(`${path}: no ${manifest.sealsFile}`);
+    }
+    if (entries.size !== (manifest.sealsFile === undefined ? 2 : 3)) {
       const extra = [...entries.keys()].filter(
-        (n) => n !== MANIFEST_FILE && n !== manifest.dataFile,
+        (n) => n !== MANIFEST_FILE && n !== manifest.dataFile && n !== manifest.sealsFile,
       );
       throw new ArchiveVerificationError(`${path}: unexpected entries ${extra.join(', ')}`);
     }

@@ -7,6 +7,8 @@ import { eq } from 'drizzle-orm';
 import { writeArchive } from '../archive/archive';
 import { countEvents, eventScope, iterateArchiveRows } from '../data/events';
 import { eventFilterSchema, type EventFilterInput } from '../filters/schema';
+import { observedBy, prepareArchiveSeals, sealsEntry } from '../integrity/archive-seals';
+import type { SigningKey } from '../integrity/signing-key';
 import { fileStamp, removeUnrecordedFiles } from './archive-files';
 import type { JobContext, JobHandler } from './runner';
 
@@ -39,7 +41,7 @@ function outcomeOf(archive: {
   };
 }
 
-export function exportJobHandler(archiveDir: string): JobHandler {
+export function exportJobHandler(archiveDir: string, signingKey?: SigningKey): JobHandler {
   return {
     async run(ctx: JobContext) {
       // A run that was interrupted after recording its archive is done already.
@@ -53,18 +55,24 @@ export function exportJobHandler(archiveDir: string): JobHandler {
       const { total } = await countEvents(ctx.db, conditions);
       await ctx.progress(0, `Exporting about ${total.toLocaleString('en')} events`);
 
+      // Sealed first, so that the archive can prove (almost) every row it holds.
+      const seals = await prepareArchiveSeals(ctx.db, signingKey, () => ctx.now());
       await mkdir(archiveDir, { recursive: true });
       const fileName = `audit-export-${ctx.job.id}-${fileStamp(ctx.now())}.zip`;
       const written = await writeArchive({
         path: join(archiveDir, fileName),
         format: params.format,
         timeZone: params.timeZone,
-        rows: (async function* () {
-          for await (const batch of iterateArchiveRows(ctx.db, conditions)) {
-            yield batch;
-            await ctx.fault('export-batch');
-          }
-        })(),
+        rows: observedBy(
+          (async function* () {
+            for await (const batch of iterateArchiveRows(ctx.db, conditions)) {
+              yield batch;
+              await ctx.fault('export-batch');
+            }
+          })(),
+          seals,
+        ),
+        seals: sealsEntry(seals),
         manifest: {
           kind: 'export',
           filters: params.filter,

@@ -14,7 +14,7 @@ export interface JobDeps {
 /** The job types this service runs itself, by type. */
 export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
   return {
-    export: exportJobHandler(deps.archiveDir),
+    export: exportJobHandler(deps.archiveDir, deps.signingKey),
     purge: purgeJobHandler(deps),
     retention: retentionJobHandler(deps),
     verify: verifyJobHandler(deps.signingKey),

@@ -21,6 +21,8 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 
 import { readArchivedKeys, verifyArchive, writeArchive, type ArchiveRow } from '../archive/archive';
 import { recordOwnEvent } from '../data/audit-trail';
+import { observedBy, prepareArchiveSeals, sealsEntry } from '../integrity/archive-seals';
+import type { SigningKey } from '../integrity/signing-key';
 import { eventScope, iterateArchiveRows } from '../data/events';
 import { countHeldAndUnheld, holdGuard, lockHoldsForDeleting } from '../data/holds';
 import { whereAll } from '../filters/sql';
@@ -102,7 +104,7 @@ export async function runPurge(
   deps: JobDeps,
   request: PurgeRequest,
 ): Promise<JobOutcome> {
-  const { archiveDir } = deps;
+  const { archiveDir, signingKey } = deps;
   const stored = ctx.job.result as unknown as PurgeCheckpoint | null;
   const checkpoint: PurgeCheckpoint =
     stored?.phase !== undefined
@@ -125,7 +127,7 @@ export async function runPurge(
   ];
 
   if (checkpoint.phase === 'archiving' && request.archive) {
-    await archiveRows(ctx, archiveDir, request, conditions, checkpoint);
+    await archiveRows(ctx, archiveDir, request, conditions, checkpoint, signingKey);
   } else if (checkpoint.phase === 'archiving') {
     checkpoint.phase = 'deleting';
   }
@@ -203,6 +205,7 @@ async function archiveRows(
   request: PurgeRequest,
   matching: SQL[],
   checkpoint: PurgeCheckpoint,
+  signingKey: SigningKey | undefined,
 ): Promise<void> {
   // Held events are not archived: the archive is of what will be deleted. (A hold placed
   // after this read is still honoured: each deleting transaction reads the holds again.)
@@ -226,6 +229,8 @@ async function archiveRows(
 
   // Still archiving, so no archive of this job is recorded: any file of it is a leftover.
   await removeUnrecordedFiles(archiveDir, `audit-purge-${ctx.job.id}-`);
+  // Sealed first, so that the archive can prove (almost) every row it holds.
+  const seals = await prepareArchiveSeals(ctx.db, signingKey, () => ctx.now());
   await mkdir(archiveDir, { recursive: true });
   const fileName = `audit-purge-${ctx.job.id}-${fileStamp(ctx.now())}.zip`;
   const path = join(archiveDir, fileName);
@@ -233,7 +238,8 @@ async function archiveRows(
     path,
     format: request.format,
     timeZone: 'UTC',
-    rows: counted(),
+    rows: observedBy(counted(), seals),
+    seals: sealsEntry(seals),
     manifest: {
       kind: 'purge',
       filters: request.filter,
