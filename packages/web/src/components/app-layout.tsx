@@ -22,6 +22,7 @@ const NAV = [
   { to: '/', label: 'Audit Logs', adminOnly: false },
   { to: '/jobs', label: 'Jobs', adminOnly: false },
   { to: '/archives', label: 'Archives', adminOnly: false },
+  { to: '/integrity', label: 'Integrity', adminOnly: false },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ] as const;
 

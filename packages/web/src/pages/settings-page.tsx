@@ -1,5 +1,6 @@
 import { Alert, Stack, Text, Title } from '@mantine/core';
 
+import { PublicKeyCard } from '../components/public-key-card';
 import { RetentionSettings } from '../components/settings/retention-settings';
 import { TokensSettings } from '../components/settings/tokens-settings';
 import { UsersSettings } from '../components/settings/users-settings';
@@ -23,12 +24,14 @@ export function SettingsPage() {
       <div>
         <Title order={2}>Settings</Title>
         <Text size="sm" c="dimmed">
-          How long events are kept, who can sign in, and the tokens services use.
+          How long events are kept, who can sign in, the tokens services use, and the key that signs
+          the seals.
         </Text>
       </div>
       <RetentionSettings />
       <UsersSettings />
       <TokensSettings />
+      <PublicKeyCard />
     </Stack>
   );
 }
