@@ -2,6 +2,7 @@ import { Anchor, Badge, Group, Stack, Table, Text, Tooltip } from '@mantine/core
 import { Link } from '@tanstack/react-router';
 
 import {
+  countOf,
   describeProblems,
   PROBLEM_KIND_INFO,
   problemLabel,
@@ -88,10 +89,10 @@ export function VerificationReportView({ report }: { report: VerificationReport 
           {intact ? 'Intact' : 'Problems found'}
         </Badge>
         <Text size="sm" data-testid="verification-checked">
-          Checked {report.checkedEvents.toLocaleString('en-US')} events in{' '}
-          {report.checkedSeals.toLocaleString('en-US')} chain entries
+          Checked {countOf(report.checkedEvents, 'event', 'events')} in{' '}
+          {countOf(report.checkedSeals, 'chain entry', 'chain entries')}
           {report.purgedEvents > 0
-            ? `; ${report.purgedEvents.toLocaleString('en-US')} purged events accounted for by receipts`
+            ? `; ${countOf(report.purgedEvents, 'purged event', 'purged events')} accounted for by receipts`
             : ''}
           : <b>{describeProblems(report)}</b>
         </Text>

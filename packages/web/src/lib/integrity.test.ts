@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  countOf,
   describeProblems,
   formatUnsealed,
   jobReport,
@@ -97,5 +98,13 @@ describe('formatUnsealed', () => {
     expect(formatUnsealed(1234)).toBe('1,234');
     expect(formatUnsealed(100_000)).toBe('100,000');
     expect(formatUnsealed(100_001)).toBe('more than 100,000');
+  });
+});
+
+describe('countOf', () => {
+  it('says one or many', () => {
+    expect(countOf(1, 'chain entry', 'chain entries')).toBe('1 chain entry');
+    expect(countOf(0, 'event', 'events')).toBe('0 events');
+    expect(countOf(2500, 'event', 'events')).toBe('2,500 events');
   });
 });

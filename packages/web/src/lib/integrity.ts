@@ -92,3 +92,8 @@ export function formatUnsealed(count: number): string {
     ? `more than ${UNSEALED_COUNT_CAP.toLocaleString('en-US')}`
     : count.toLocaleString('en-US');
 }
+
+/** "1 event", "2,000 events". */
+export function countOf(count: number, one: string, many: string): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
