@@ -129,6 +129,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       clock: app.deps.clock,
       // Sign-in slow-downs are recorded, not waited for.
       sleep: app.deps.sleep,
+      // The key the runner's verify jobs and app.seal() use, so the server shows that one.
+      signingKey: app.deps.signingKey,
     });
     await server.listen({ host: '127.0.0.1', port: 0 });
     cleanups.push(() => server.close());

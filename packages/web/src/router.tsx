@@ -102,6 +102,12 @@ export const archivesRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/archives-page'), 'ArchivesPage'),
 });
 
+export const integrityRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/integrity',
+  component: lazyRouteComponent(() => import('./pages/integrity-page'), 'IntegrityPage'),
+});
+
 export const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings',
@@ -110,7 +116,14 @@ export const settingsRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([logsRoute, jobsRoute, jobRoute, archivesRoute, settingsRoute]),
+  appRoute.addChildren([
+    logsRoute,
+    jobsRoute,
+    jobRoute,
+    archivesRoute,
+    integrityRoute,
+    settingsRoute,
+  ]),
 ]);
 
 export function createAppRouter(trpcUtils: TrpcUtils) {

@@ -143,7 +143,7 @@ export async function runPurge(
           jobId: ctx.job.id,
           by: ctx.job.createdBy,
           before: checkpoint.before,
-          filter: request.filter as Record<string, unknown>,
+          filter: request.filter,
           archiveSha256: checkpoint.archive?.sha256 ?? null,
         },
         removedIds,

@@ -1,4 +1,3 @@
-import type { SigningKey } from '../integrity/signing-key';
 import { jobs, settings, type Database, type Job } from '@audit/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';

@@ -23,6 +23,7 @@ const NAV = [
   { to: '/', label: 'Audit Logs' },
   { to: '/jobs', label: 'Jobs' },
   { to: '/archives', label: 'Archives' },
+  { to: '/integrity', label: 'Integrity' },
   { to: '/settings', label: 'Settings' },
 ] as const;
 

@@ -1,5 +1,6 @@
 import { Alert, Stack, Text, Title } from '@mantine/core';
 
+import { PublicKeyCard } from '../components/public-key-card';
 import { LegalHoldsSettings } from '../components/settings/legal-holds-settings';
 import { RetentionSettings } from '../components/settings/retention-settings';
 import { TokensSettings } from '../components/settings/tokens-settings';
@@ -26,14 +27,15 @@ export function SettingsPage() {
       <div>
         <Title order={2}>Settings</Title>
         <Text size="sm" c="dimmed">
-          How long events are kept and what must not be deleted, who can sign in, and the tokens
-          services use.
+          How long events are kept and what must not be deleted, who can sign in, the tokens
+          services use, and the key that signs the seals.
         </Text>
       </div>
       <RetentionSettings />
       <LegalHoldsSettings />
       <UsersSettings />
       <TokensSettings />
+      <PublicKeyCard />
     </Stack>
   );
 }
