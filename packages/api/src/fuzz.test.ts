@@ -92,6 +92,10 @@ const BASES: Record<ProcedurePath, { input: unknown; as: Credential }> = {
   'purge.create': { input: { before: '2020-01-01T00:00:00Z', archive: true }, as: 'admin' },
   'retention.get': { input: undefined, as: 'admin' },
   'retention.set': { input: { days: 30 }, as: 'admin' },
+  'integrity.gaps': {
+    input: { tenant: 'default', producerId: 'p-1', graceSeconds: 60, limit: 10 },
+    as: 'admin',
+  },
 };
 
 /** Values that broke servers like this one: NULs, lone surrogates, ids past bigint, depth. */

@@ -3,6 +3,7 @@ import type { inferRouterInputs } from '@trpc/server';
 import { auditLogsRouter } from './routers/audit-logs';
 import { authRouter } from './routers/auth';
 import { exportsRouter } from './routers/exports';
+import { integrityRouter } from './routers/integrity';
 import { jobsRouter } from './routers/jobs';
 import { purgeRouter } from './routers/purge';
 import { retentionRouter } from './routers/retention';
@@ -19,6 +20,7 @@ export const appRouter = router({
   retention: retentionRouter,
   users: usersRouter,
   tokens: tokensRouter,
+  integrity: integrityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -253,6 +253,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/integrity/gaps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Producers' sequence gaps open longer than the grace period (default 5 minutes): events sent that never arrived
+     * @description Auditors, admins, and API tokens with the `read` scope (only their own tenant). Calls the tRPC procedure `integrity.gaps`.
+     */
+    get: operations['listSequenceGaps'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users': {
     parameters: {
       query?: never;
@@ -566,7 +586,9 @@ export interface components {
             | 'status'
             | 'resultCode'
             | 'description'
-            | 'jobId';
+            | 'jobId'
+            | 'producerId'
+            | 'producerSeq';
           /** @enum {string} */
           op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'startsWith';
           value: string | null;
@@ -712,6 +734,8 @@ export interface operations {
           | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
         resultCode?: string | string[];
         jobId?: string | string[];
+        producerId?: string | string[];
+        producerSeq?: (number | string) | (number | string)[];
         description?: string;
         from?: number | string;
         to?: number | string;
@@ -759,7 +783,9 @@ export interface operations {
           | 'description'
           | '-description'
           | 'jobId'
-          | '-jobId';
+          | '-jobId'
+          | 'producerId'
+          | '-producerId';
         limit?: number;
         cursor?: string;
         offset?: number;
@@ -829,6 +855,8 @@ export interface operations {
               metadata: {
                 [key: string]: unknown;
               };
+              producerId: string | null;
+              producerSeq: number | null;
             }[];
             nextCursor: string | null;
             prevCursor: string | null;
@@ -933,6 +961,8 @@ export interface operations {
                 metadata?: {
                   [key: string]: unknown;
                 };
+                producerId?: string | null;
+                producerSeq?: number | null;
               }[];
             }
           | {
@@ -982,6 +1012,8 @@ export interface operations {
               metadata?: {
                 [key: string]: unknown;
               };
+              producerId?: string | null;
+              producerSeq?: number | null;
             }[]
           | {
               /** Format: uuid */
@@ -1030,6 +1062,8 @@ export interface operations {
               metadata?: {
                 [key: string]: unknown;
               };
+              producerId?: string | null;
+              producerSeq?: number | null;
             };
       };
     };
@@ -1128,6 +1162,8 @@ export interface operations {
           | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
         resultCode?: string | string[];
         jobId?: string | string[];
+        producerId?: string | string[];
+        producerSeq?: (number | string) | (number | string)[];
         description?: string;
         from?: number | string;
         to?: number | string;
@@ -1235,6 +1271,8 @@ export interface operations {
           | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
         resultCode?: string | string[];
         jobId?: string | string[];
+        producerId?: string | string[];
+        producerSeq?: (number | string) | (number | string)[];
         description?: string;
         from?: number | string;
         to?: number | string;
@@ -1379,6 +1417,8 @@ export interface operations {
             metadata: {
               [key: string]: unknown;
             };
+            producerId: string | null;
+            producerSeq: number | null;
             job: {
               id: string;
               name: string;
@@ -1560,6 +1600,8 @@ export interface operations {
               | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
             resultCode?: string | string[];
             jobId?: string | string[];
+            producerId?: string | string[];
+            producerSeq?: (number | string) | (number | string)[];
             description?: string;
             from?: number | string;
             to?: number | string;
@@ -2141,6 +2183,8 @@ export interface operations {
               | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
             resultCode?: string | string[];
             jobId?: string | string[];
+            producerId?: string | string[];
+            producerSeq?: (number | string) | (number | string)[];
             description?: string;
             from?: number | string;
             to?: number | string;
@@ -2237,6 +2281,8 @@ export interface operations {
               | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
             resultCode?: string | string[];
             jobId?: string | string[];
+            producerId?: string | string[];
+            producerSeq?: (number | string) | (number | string)[];
             description?: string;
             from?: number | string;
             to?: number | string;
@@ -2553,6 +2599,86 @@ export interface operations {
               /** Format: date-time */
               updatedAt: string;
             } | null;
+          };
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSequenceGaps: {
+    parameters: {
+      query?: {
+        tenant?: string;
+        producerId?: string;
+        graceSeconds?: number;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            gaps: {
+              tenant: string;
+              producerId: string;
+              firstMissing: number;
+              lastMissing: number;
+              count: number;
+              exact: boolean;
+              /** Format: date-time */
+              since: string;
+              highSeq: number;
+              /** Format: date-time */
+              lastSeenAt: string;
+            }[];
+            truncated: boolean;
+            pending: number;
+            graceSeconds: number;
+            /** Format: date-time */
+            asOf: string;
           };
         };
       };

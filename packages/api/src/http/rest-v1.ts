@@ -275,6 +275,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
     input: { from: 'body' },
     errors: [400, 403],
   },
+  // ------------------------------------------------------------ integrity
+  {
+    method: 'GET',
+    path: '/integrity/gaps',
+    procedure: 'integrity.gaps',
+    operationId: 'listSequenceGaps',
+    summary:
+      "Producers' sequence gaps open longer than the grace period (default 5 minutes): events sent that never arrived",
+    access: 'read',
+    input: { from: 'query' },
+    errors: [400, 403],
+  },
   // ------------------------------------------------------------ users and tokens
   {
     method: 'GET',

@@ -56,4 +56,5 @@ export const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
   'purge.create': ADMINS,
   'retention.get': ADMINS,
   'retention.set': ADMINS,
+  'integrity.gaps': READERS,
 };
