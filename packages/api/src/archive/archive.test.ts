@@ -245,6 +245,8 @@ function expectRow(
       expect(got, column).toBe('');
     } else if (typeof want === 'object') {
       expect(JSON.parse(got as string), column).toEqual(want);
+    } else if (typeof want === 'number') {
+      expect(got, column).toBe(String(want));
     } else if (FORMULA_START.test(want as string)) {
       expect(got, column).toBe(`'${want as string}`);
     } else {
