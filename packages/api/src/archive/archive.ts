@@ -319,7 +319,7 @@ function csvFieldOf(column: ExportColumn, timeZone: string): (row: ArchiveRow) =
   }
   if (PLAIN_COLUMNS.has(column)) {
     return (row) => {
-      const value = row[column] as string | number | null;
+      const value = row[column];
       return value === null ? '' : String(value);
     };
   }
