@@ -110,6 +110,10 @@ const BASES: Record<ProcedurePath, { input: unknown; as: Credential }> = {
     as: 'admin',
   },
   'holds.release': { input: { id: '424242' }, as: 'admin' },
+  'integrity.gaps': {
+    input: { tenant: 'default', producerId: 'p-1', graceSeconds: 60, limit: 10 },
+    as: 'admin',
+  },
 };
 
 /** Values that broke servers like this one: NULs, lone surrogates, ids past bigint, depth. */

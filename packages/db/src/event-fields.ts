@@ -42,7 +42,9 @@ export type ValueKind =
   /** One of `values`. */
   | 'enum'
   /** A JSON document with a shape of its own (the API holds its schema). */
-  | 'json';
+  | 'json'
+  /** A whole number from 0 to 2^53 − 1 (Number.MAX_SAFE_INTEGER): a JSON number, exact. */
+  | 'count';
 
 export interface FieldDeclaration {
   /** What a person reads: the table header, the filter's label, the detail drawer's caption. */
@@ -61,6 +63,13 @@ export interface FieldDeclaration {
   readonly source: 'required' | 'optional' | 'server';
   /** Computed at ingest when the caller gives none (its rule: src/event-derivations.ts). */
   readonly derived?: true;
+  /**
+   * Says how the event was delivered (which producer sent it, and its place in that
+   * producer's sequence), not what happened: stored and exported like any field, but not
+   * compared to tell a retry from a conflicting reuse of an eventId (the same event sent
+   * again under another sequence number is still a duplicate).
+   */
+  readonly delivery?: true;
   /**
    * How the filter narrows by it: `exact` values, `prefix` (exact, or a prefix ending in
    * `*`), `cidr` (an address or a block), `fulltext` (words and phrases), `range` (the
@@ -337,6 +346,40 @@ export const EVENT_FIELDS = {
   affectedObjects: { label: 'Affected objects', kind: 'json', source: 'optional', sortable: false },
   changes: { label: 'Configuration change', kind: 'json', source: 'optional', sortable: false },
   metadata: { label: 'Metadata', kind: 'json', source: 'optional', sortable: false },
+  /**
+   * Lost-event detection (docs/architecture.md, "Lost events"): the SDK's recorder stamps each
+   * event with who sent it and its number in that sender's sequence (1, 2, 3, … in record()
+   * order); the server keeps each producer's high-water mark and reports sequence gaps
+   * (`integrity.gaps`).
+   */
+  producerId: {
+    label: 'Producer',
+    kind: 'text',
+    max: 200,
+    source: 'optional',
+    delivery: true,
+    filter: 'exact',
+    sortable: true,
+    search: {
+      key: 'producer',
+      aliases: ['producerid'],
+      help: 'Producer id: the recorder that sent the event',
+    },
+    column: 'optional',
+  },
+  producerSeq: {
+    label: 'Producer sequence',
+    kind: 'count',
+    source: 'optional',
+    delivery: true,
+    filter: 'exact',
+    sortable: false,
+    search: {
+      key: 'seq',
+      aliases: ['producerseq'],
+      help: "Sequence number in its producer's sequence (a whole number)",
+    },
+  },
 } as const satisfies Record<string, FieldDeclaration>;
 
 export type EventField = keyof typeof EVENT_FIELDS;

@@ -4,6 +4,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from './client';
 import { countedColumns, insertCountDeltas } from './event-counts';
 import { ensurePartitionsFor } from './partitions';
+import { recordProducerSeqs } from './producer-seqs';
 import { withDerivedFields } from './event-derivations';
 import { declarationOf, type EventField } from './event-fields';
 import { eventKeys, events, type NewEvent } from './schema';
@@ -86,12 +87,17 @@ export interface StoredEvent {
 
 /**
  * The columns compared to tell a retry from a conflicting reuse of an eventId: what a
- * caller gives, but the key itself (tenant, eventId), occurredAt (compared only when given)
- * and derived fields (computed by this version of the server, not sent).
+ * caller gives, but the key itself (tenant, eventId), occurredAt (compared only when given),
+ * derived fields (computed by this version of the server, not sent) and delivery fields (the
+ * same event sent again by a new recorder carries another producer and sequence number).
  */
 const CONTENT_COLUMNS = INSERT_COLUMNS.filter(([field]) => {
   const declared = declarationOf(field);
-  return declared.derived !== true && !['tenant', 'eventId', 'occurredAt'].includes(field);
+  return (
+    declared.derived !== true &&
+    declared.delivery !== true &&
+    !['tenant', 'eventId', 'occurredAt'].includes(field)
+  );
 }).map(([, column]) => column.name);
 
 /** The compared content of a row as one jsonb value (jsonb equality ignores key order). */
@@ -111,6 +117,10 @@ function contentOf(alias: string): SQL {
  * it once (the second waits for the first's key). What was not stored is then compared
  * with the stored event: a `duplicate` or a `conflict`. Returns one entry per input, in
  * input order. Call it in a transaction for the batch to be stored whole or not at all.
+ *
+ * The same statement appends the producers' sequence numbers the batch carried to
+ * producer_seq_deltas (producer-seqs.ts), `now` being when they were seen: every input's,
+ * repeats included (a repeat did arrive; its number was seen), so a gap is what never came.
  */
 export async function insertEvents(
   db: Database,
@@ -158,7 +168,7 @@ export async function insertEvents(
           -- Only a copy stored twice before event_keys (migration 0009) can be here already.
           ON CONFLICT DO NOTHING
           RETURNING id, event_id, ${countedColumns()}),
-        counted AS (${insertCountDeltas(sql`stored`, 1)})
+        counted AS (${insertCountDeltas(sql`stored`, 1)})${recordProducerSeqs(rows, now)}
         SELECT id::text, event_id::text, tenant FROM stored`,
   );
   const created = new Map(inserted.map((row) => [keyOf(row), row.id]));

@@ -41,4 +41,11 @@ export {
   partitionName,
   type EventPartition,
 } from './partitions';
+export {
+  applySeqs,
+  compactProducerSeqs,
+  MAX_GAP_RANGES,
+  type GapRange,
+  type ProducerState,
+} from './producer-seqs';
 export { queryRows } from './sql';

@@ -195,6 +195,10 @@ export interface RecorderOptions {
   concurrency?: number;
   /** Backoff for network failures, 5xx and 429. */
   retry?: RetryOptions;
+  /** Stamped on each event, numbered (`producerSeq`) for `integrity.gaps`. Default: a UUID. */
+  producerId?: string;
+  /** The first number (default 1); reusing a `producerId`, the last `producer.lastSeq` + 1. */
+  startSeq?: number;
   /**
    * Called as soon as events are known to be lost to this recorder: refused by the API, or
    * not acknowledged after every retry. The error holds the events. `flush()` and `close()`
@@ -245,6 +249,8 @@ export interface Recorder {
   /** Events queued or in flight. */
   readonly pending: number;
   readonly stats: Readonly<RecorderStats>;
+  /** The `producerId`, and the last `producerSeq` given. */
+  readonly producer: { readonly id: string; readonly lastSeq: number };
 }
 
 class BufferedRecorder implements Recorder {
@@ -279,7 +285,20 @@ class BufferedRecorder implements Recorder {
     private readonly maxQueue: number,
     private readonly concurrency: number,
     private readonly onError: RecorderOptions['onError'],
-  ) {}
+    producerId: string,
+    lastSeq: number,
+  ) {
+    this.#producerId = producerId;
+    this.#lastSeq = lastSeq;
+  }
+
+  // #private: the minified builds shorten these names (the package's size budget).
+  readonly #producerId: string;
+  #lastSeq: number;
+
+  get producer() {
+    return { id: this.#producerId, lastSeq: this.#lastSeq };
+  }
 
   get pending(): number {
     return this.queue.length + this.inFlight;
@@ -301,7 +320,17 @@ class BufferedRecorder implements Recorder {
       throw new RecorderQueueFullError(this.maxQueue, this.pending, events.length);
     }
     const now = new Date();
-    const prepared = events.map((event) => prepareEvent(event, now));
+    // Numbered once queued (a refused call takes no number), in order, for good: a retry
+    // sends the prepared event again, number included. An event that names its own
+    // producer keeps it.
+    const prepared = events.map((event) =>
+      prepareEvent(
+        event.producerId === undefined && event.producerSeq === undefined
+          ? { ...event, producerId: this.#producerId, producerSeq: ++this.#lastSeq }
+          : event,
+        now,
+      ),
+    );
     for (const event of prepared) this.queue.push(event);
     this.enqueued += prepared.length;
     this.schedule();
@@ -412,6 +441,8 @@ export function createRecorder(
   const flushIntervalMs = options.flushIntervalMs ?? 1000;
   const maxQueue = options.maxQueue ?? 10_000;
   const concurrency = options.concurrency ?? 2;
+  const producerId = options.producerId ?? newEventId();
+  const startSeq = options.startSeq ?? 1;
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH) {
     throw new RangeError(`maxBatch must be a whole number from 1 to ${MAX_BATCH}, not ${maxBatch}`);
   }
@@ -428,6 +459,9 @@ export function createRecorder(
       `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${concurrency}`,
     );
   }
+  if (!Number.isSafeInteger(startSeq) || startSeq < 1) {
+    throw new RangeError(`startSeq must be a whole number ≥ 1, not ${startSeq}`);
+  }
   return new BufferedRecorder(
     send,
     policy,
@@ -436,5 +470,7 @@ export function createRecorder(
     maxQueue,
     concurrency,
     options.onError,
+    producerId,
+    startSeq - 1,
   );
 }

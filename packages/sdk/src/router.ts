@@ -159,8 +159,9 @@ function clientOf<Router extends AnyTRPCRouter>(): ClientRecord<
   return undefined as never;
 }
 
-// Spelled out: all but the event detail, which is the event and its job.
-const _shapes = /* @__PURE__ */ shapesOf<Omit<RawShapes, 'eventDetail'>>();
+// Spelled out: all but the event detail, which is the event and its job, and the where tree,
+// written below as WhereCondition (its comparison is spelled out, as whereComparison).
+const _shapes = /* @__PURE__ */ shapesOf<Omit<RawShapes, 'eventDetail' | 'where'>>();
 const _client = /* @__PURE__ */ clientOf<AppRouter>();
 
 // The public shapes below are interfaces, not aliases, so that editors and compiler errors

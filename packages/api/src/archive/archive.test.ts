@@ -137,6 +137,8 @@ function makeEvent(i: number): Event {
           nested: { deep: { list: Array.from({ length: 200 }, (_, k) => k) } },
         }
       : { requestId: `req-${i}`, unicode: 'ümlaut ✓', n: i, flag: i % 2 === 0, nothing: null },
+    producerId: nullable(i % 2 === 0 ? 'svc-a@4c1d' : pick(NASTY, i + 23), i, 7),
+    producerSeq: i % 7 === 0 ? null : i % 5 === 0 ? Number.MAX_SAFE_INTEGER - i : i + 1,
   };
 }
 
@@ -243,6 +245,8 @@ function expectRow(
       expect(got, column).toBe('');
     } else if (typeof want === 'object') {
       expect(JSON.parse(got as string), column).toEqual(want);
+    } else if (typeof want === 'number') {
+      expect(got, column).toBe(String(want));
     } else if (FORMULA_START.test(want as string)) {
       expect(got, column).toBe(`'${want as string}`);
     } else {
@@ -736,6 +740,8 @@ describe('memory', () => {
       affectedObjects: [{ type: 'Device', name: 'srx-branch-01', id: '131073' }],
       changes: null,
       metadata: { requestId: 'b3f1c2', durationMs: 182 },
+      producerId: '3b1f8a52-4d1e-4c59-9a77-2f0c6e1d9b10',
+      producerSeq: 18_204,
     },
     {
       tenant: 'acme',
@@ -765,6 +771,8 @@ describe('memory', () => {
         after: { name: 'acme-east', sites: ['east-1', 'east-2'], plan: 'gold' },
       },
       metadata: { api: 'v2', via: 'sdk' },
+      producerId: 'cso-core-1',
+      producerSeq: 7,
     },
     {
       tenant: 'default',
@@ -787,6 +795,8 @@ describe('memory', () => {
       affectedObjects: [],
       changes: null,
       metadata: {},
+      producerId: null,
+      producerSeq: null,
     },
     {
       tenant: 'default',
@@ -813,6 +823,8 @@ describe('memory', () => {
         after: 'set interfaces ge-0/0/1 mtu 9000\nset system host-name "core-a"\n',
       },
       metadata: { commitId: 'c-5521' },
+      producerId: 'space-1',
+      producerSeq: 1_048_576,
     },
   ];
 

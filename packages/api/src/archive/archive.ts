@@ -336,7 +336,7 @@ function makeSerializer(format: ExportFormat, timeZone: string): Serializer {
 /** Columns whose text never needs quoting or neutralising: digits, a UUID, an enum word, an address. */
 const PLAIN_COLUMNS: ReadonlySet<ExportColumn> = new Set(
   EVENT_FIELD_NAMES.filter((field) =>
-    ['id', 'uuid', 'enum', 'ip'].includes(declarationOf(field).kind),
+    ['id', 'uuid', 'enum', 'ip', 'count'].includes(declarationOf(field).kind),
   ),
 );
 
@@ -346,8 +346,16 @@ function csvFieldOf(column: ExportColumn, timeZone: string): (row: ArchiveRow) =
     const formatTime = timestampFormatter(timeZone);
     return (row) => csvField(formatTime(asDate(row[column], column)));
   }
-  if (PLAIN_COLUMNS.has(column)) return (row) => row[column] ?? '';
-  return (row) => csvField(row[column]);
+  if (PLAIN_COLUMNS.has(column)) {
+    return (row) => {
+      const value = row[column];
+      return value === null ? '' : String(value);
+    };
+  }
+  return (row) => {
+    const value = row[column];
+    return csvField(typeof value === 'number' ? String(value) : value);
+  };
 }
 
 /** Anything that makes a field more than its text: a formula start, or a reason to quote. */

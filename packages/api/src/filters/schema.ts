@@ -15,6 +15,7 @@ import {
 import { z } from 'zod';
 
 import {
+  decimalCountSchema,
   decimalIdSchema,
   enumSchemaOf,
   instantSchema,
@@ -55,6 +56,7 @@ type FilterItem<K extends ValueFilterField> = Fields[K]['filter'] extends 'prefi
         time: never;
         ip: never;
         json: never;
+        count: typeof decimalCountSchema;
       }[Fields[K]['kind']];
 
 export function filterItemSchema(field: ValueFilterField): z.ZodType<string> {
@@ -71,6 +73,8 @@ export function filterItemSchema(field: ValueFilterField): z.ZodType<string> {
     case 'text':
     case 'code':
       return filterText;
+    case 'count':
+      return decimalCountSchema;
     default:
       throw new Error(`${field}: a ${declared.kind} field cannot filter by values`);
   }
@@ -130,6 +134,7 @@ const OPS_OF_KIND: Record<Exclude<ValueKind, 'json'>, readonly WhereOp[]> = {
   text: WHERE_OPS,
   code: WHERE_OPS,
   ip: WHERE_OPS,
+  count: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'],
 };
 
 /** The ops `field` takes. */
@@ -160,6 +165,8 @@ export function whereValueSchema(field: WhereField, op: WhereOp): z.ZodType {
     case 'text':
     case 'code':
       return text;
+    case 'count':
+      return decimalCountSchema;
     case 'json':
       throw new Error(`${field}: a JSON field cannot be compared`);
   }

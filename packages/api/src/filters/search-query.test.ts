@@ -102,6 +102,7 @@ describe('parseSearchQuery: valid queries', () => {
       status: 'success',
       action: 'login',
       jobId: '7',
+      producerSeq: '42',
       eventId: UUID,
       from: '2026-01-01',
       to: '2026-01-01',

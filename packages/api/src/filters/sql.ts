@@ -84,6 +84,7 @@ function typedValue(comparison: WhereComparison & { value: string }): SQL {
   const declared = declarationOf(field);
   switch (declared.kind) {
     case 'id':
+    case 'count':
       return sql`${value}::bigint`;
     case 'uuid':
       return sql`${value}::uuid`;

@@ -337,6 +337,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/integrity/gaps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Producers' sequence gaps open longer than the grace period (default 5 minutes): events sent that never arrived
+     * @description Auditors, admins, and API tokens with the `read` scope (only their own tenant). Calls the tRPC procedure `integrity.gaps`.
+     */
+    get: operations['listSequenceGaps'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/integrity/status': {
     parameters: {
       query?: never;
@@ -690,7 +710,9 @@ export interface components {
             | 'status'
             | 'resultCode'
             | 'description'
-            | 'jobId';
+            | 'jobId'
+            | 'producerId'
+            | 'producerSeq';
           /** @enum {string} */
           op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'startsWith';
           value: string | null;
@@ -836,6 +858,8 @@ export interface operations {
           | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
         resultCode?: string | string[];
         jobId?: string | string[];
+        producerId?: string | string[];
+        producerSeq?: (number | string) | (number | string)[];
         description?: string;
         from?: number | string;
         to?: number | string;
@@ -883,7 +907,9 @@ export interface operations {
           | 'description'
           | '-description'
           | 'jobId'
-          | '-jobId';
+          | '-jobId'
+          | 'producerId'
+          | '-producerId';
         limit?: number;
         cursor?: string;
         offset?: number;
@@ -953,6 +979,8 @@ export interface operations {
               metadata: {
                 [key: string]: unknown;
               };
+              producerId: string | null;
+              producerSeq: number | null;
             }[];
             nextCursor: string | null;
             prevCursor: string | null;
@@ -1057,6 +1085,8 @@ export interface operations {
                 metadata?: {
                   [key: string]: unknown;
                 };
+                producerId?: string | null;
+                producerSeq?: number | null;
               }[];
             }
           | {
@@ -1106,6 +1136,8 @@ export interface operations {
               metadata?: {
                 [key: string]: unknown;
               };
+              producerId?: string | null;
+              producerSeq?: number | null;
             }[]
           | {
               /** Format: uuid */
@@ -1154,6 +1186,8 @@ export interface operations {
               metadata?: {
                 [key: string]: unknown;
               };
+              producerId?: string | null;
+              producerSeq?: number | null;
             };
       };
     };
@@ -1252,6 +1286,8 @@ export interface operations {
           | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
         resultCode?: string | string[];
         jobId?: string | string[];
+        producerId?: string | string[];
+        producerSeq?: (number | string) | (number | string)[];
         description?: string;
         from?: number | string;
         to?: number | string;
@@ -1359,6 +1395,8 @@ export interface operations {
           | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
         resultCode?: string | string[];
         jobId?: string | string[];
+        producerId?: string | string[];
+        producerSeq?: (number | string) | (number | string)[];
         description?: string;
         from?: number | string;
         to?: number | string;
@@ -1503,6 +1541,8 @@ export interface operations {
             metadata: {
               [key: string]: unknown;
             };
+            producerId: string | null;
+            producerSeq: number | null;
             job: {
               id: string;
               name: string;
@@ -1684,6 +1724,8 @@ export interface operations {
               | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
             resultCode?: string | string[];
             jobId?: string | string[];
+            producerId?: string | string[];
+            producerSeq?: (number | string) | (number | string)[];
             description?: string;
             from?: number | string;
             to?: number | string;
@@ -2265,6 +2307,8 @@ export interface operations {
               | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
             resultCode?: string | string[];
             jobId?: string | string[];
+            producerId?: string | string[];
+            producerSeq?: (number | string) | (number | string)[];
             description?: string;
             from?: number | string;
             to?: number | string;
@@ -2362,6 +2406,8 @@ export interface operations {
               | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
             resultCode?: string | string[];
             jobId?: string | string[];
+            producerId?: string | string[];
+            producerSeq?: (number | string) | (number | string)[];
             description?: string;
             from?: number | string;
             to?: number | string;
@@ -2835,6 +2881,8 @@ export interface operations {
               | ('success' | 'failure' | 'job_scheduled' | 'recurring_job_scheduled')[];
             resultCode?: string | string[];
             jobId?: string | string[];
+            producerId?: string | string[];
+            producerSeq?: (number | string) | (number | string)[];
             description?: string;
             from?: number | string;
             to?: number | string;
@@ -3104,6 +3152,86 @@ export interface operations {
             resumeAfterSeq: number | null;
             lastSeq: number | null;
             sealedThroughId: string | null;
+          };
+        };
+      };
+      /** @description Bad input: `detail` and `errors` name each field and the reason. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No credentials, or credentials that do not hold. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credentials may not do this (role, scope, or another tenant). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is out of reach; try again after `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSequenceGaps: {
+    parameters: {
+      query?: {
+        tenant?: string;
+        producerId?: string;
+        graceSeconds?: number;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            gaps: {
+              tenant: string;
+              producerId: string;
+              firstMissing: number;
+              lastMissing: number;
+              count: number;
+              exact: boolean;
+              /** Format: date-time */
+              since: string;
+              highSeq: number;
+              /** Format: date-time */
+              lastSeenAt: string;
+            }[];
+            truncated: boolean;
+            pending: number;
+            graceSeconds: number;
+            /** Format: date-time */
+            asOf: string;
           };
         };
       };

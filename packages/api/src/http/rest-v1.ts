@@ -332,6 +332,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'GET',
+    path: '/integrity/gaps',
+    procedure: 'integrity.gaps',
+    operationId: 'listSequenceGaps',
+    summary:
+      "Producers' sequence gaps open longer than the grace period (default 5 minutes): events sent that never arrived",
+    access: 'read',
+    input: { from: 'query' },
+    errors: [400, 403],
+  },
+  {
+    method: 'GET',
     path: '/integrity/status',
     procedure: 'integrity.status',
     operationId: 'getIntegrityStatus',

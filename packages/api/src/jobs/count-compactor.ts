@@ -1,4 +1,4 @@
-import { compactEventCounts, type AuditDb } from '@audit/db';
+import { compactEventCounts, compactProducerSeqs, type AuditDb } from '@audit/db';
 
 export interface CountCompactorOptions {
   store: AuditDb;
@@ -9,9 +9,10 @@ export interface CountCompactorOptions {
 
 /**
  * Folds event count deltas into event_counts in the background, every second or so, on a
- * timer of its own (a long export or purge must not hold it up). Several processes may run
- * one: only one compacts at a time, the others skip their turn. Reads are exact either way;
- * this keeps the deltas they add up few.
+ * timer of its own (a long export or purge must not hold it up), and the producers'
+ * sequence numbers into their high-water marks and gaps. Several processes may run one:
+ * only one compacts at a time, the others skip their turn. Reads are exact either way;
+ * this keeps the deltas they add up (or fold first) few.
  */
 export class CountCompactor {
   private readonly intervalMs: number;
@@ -27,7 +28,9 @@ export class CountCompactor {
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
-      this.running = compactEventCounts(this.options.store.db)
+      const { db } = this.options.store;
+      this.running = compactEventCounts(db)
+        .then(() => compactProducerSeqs(db))
         .then(() => undefined)
         .catch((error: unknown) => {
           this.options.onError?.(error);

@@ -100,6 +100,8 @@ function samplesOf(field: FilterField): Samples {
     }
     case 'id':
       return { match: '101', other: '202', neutral: '303', filter: valueFilter('101') };
+    case 'count':
+      return { match: 101, other: 202, neutral: 303, filter: valueFilter('101') };
     default:
       return {
         match: `${field}-match`,

@@ -5,10 +5,13 @@ import { sql } from 'drizzle-orm';
 import { recordOwnEvent } from '../data/audit-trail';
 import { createJob } from '../data/jobs';
 import { tenantScopeOf } from '../data/principals';
+import { listProducerGaps } from '../data/producer-gaps';
 import { UNSEALED_AFTER_MS, verifySeals } from '../integrity/verify';
 import { lastEndedJobOfType, pendingJobOfType } from '../jobs/daily-job';
 import { DAILY_VERIFY } from '../jobs/verify-job';
 import {
+  gapsInputSchema,
+  gapsOutput,
   publicKeyInput,
   publicKeyOutput,
   startVerifyInput,
@@ -22,6 +25,18 @@ import {
 import { adminProcedure, readProcedure, router } from '../trpc';
 
 export const integrityRouter = router({
+  /** Producers' sequence gaps open past the grace period: events sent that never arrived. */
+  gaps: readProcedure
+    .input(gapsInputSchema)
+    .output(gapsOutput)
+    .query(({ ctx, input }) =>
+      listProducerGaps(ctx.db, {
+        ...input,
+        tenantScope: tenantScopeOf(ctx.principal),
+        now: ctx.clock(),
+      }),
+    ),
+
   /** The key the chain is signed with: all a verifier needs from this server. */
   publicKey: readProcedure
     .input(publicKeyInput)

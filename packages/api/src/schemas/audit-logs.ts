@@ -13,8 +13,22 @@ import { decimalIdSchema, instantSchema } from './values';
 
 // ---------------------------------------------------------------- record
 
-/** One event as a service records it. Unknown fields are refused, so a typo is not silently dropped. */
-export const eventInputSchema = z.object(eventInputShape()).strict();
+/**
+ * One event as a service records it. Unknown fields are refused, so a typo is not silently
+ * dropped; a producerSeq counts within its producer, so it comes with a producerId.
+ */
+export const eventInputSchema = z
+  .object(eventInputShape())
+  .strict()
+  .superRefine((event, ctx) => {
+    if (event.producerSeq != null && event.producerId == null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['producerSeq'],
+        message: 'needs a producerId: a sequence number counts within one producer',
+      });
+    }
+  });
 
 export const recordInputSchema = z
   .object({

@@ -14,6 +14,7 @@ import { z } from 'zod';
 
 import { isoDate } from './dates';
 import {
+  countSchema,
   decimalIdOrNumberSchema,
   type enumOf,
   enumSchemaOf,
@@ -92,6 +93,7 @@ type InputValue<K extends EventField> = {
   ip: typeof ipSchema;
   enum: ReturnType<typeof enumOf<EnumValues<K>>>;
   json: K extends JsonField ? (typeof JSON_SCHEMAS)[K]['input'] : never;
+  count: typeof countSchema;
 }[Fields[K]['kind']];
 
 type OutputValue<K extends EventField> = {
@@ -103,6 +105,7 @@ type OutputValue<K extends EventField> = {
   ip: z.ZodString;
   enum: ReturnType<typeof enumOf<EnumValues<K>>>;
   json: K extends JsonField ? (typeof JSON_SCHEMAS)[K]['output'] : never;
+  count: z.ZodNumber;
 }[Fields[K]['kind']];
 
 function limit(field: EventField, declared: FieldDeclaration): number {
@@ -133,6 +136,8 @@ function inputValue(field: EventField): z.ZodType {
       return enumSchemaOf(field);
     case 'json':
       return JSON_SCHEMAS[field as JsonField].input;
+    case 'count':
+      return countSchema;
   }
 }
 
@@ -145,6 +150,8 @@ function outputValue(field: EventField): z.ZodType {
       return enumSchemaOf(field);
     case 'json':
       return JSON_SCHEMAS[field as JsonField].output;
+    case 'count':
+      return z.number();
     default:
       return z.string();
   }

@@ -50,6 +50,26 @@ export const decimalIdOrNumberSchema = z
   .union([decimalIdSchema, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
   .transform(String);
 
+/** A whole number from 0 to 2^53 − 1 (kind `count`), as a JSON number: exact in JavaScript. */
+export const countSchema = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, `must be at most ${Number.MAX_SAFE_INTEGER}`);
+
+/** A count as a filter takes it: a number, or its decimal digits (as URLs carry them); text after. */
+export const decimalCountSchema = z
+  .union([
+    countSchema,
+    z
+      .string()
+      .regex(/^\d{1,16}$/, 'must be a whole number')
+      .refine((digits) => Number(digits) <= Number.MAX_SAFE_INTEGER, {
+        message: `must be at most ${Number.MAX_SAFE_INTEGER}`,
+      }),
+  ])
+  .transform(String);
+
 /** The most bytes one JSON document of an input takes, serialised (`max` of jsonSized). */
 export const MAX_JSON_BYTES = 64 * 1024;
 

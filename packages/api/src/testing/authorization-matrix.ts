@@ -63,4 +63,5 @@ export const ALLOWED: Record<ProcedurePath, readonly PrincipalName[]> = {
   'holds.list': PEOPLE,
   'holds.create': ADMINS,
   'holds.release': ADMINS,
+  'integrity.gaps': READERS,
 };

@@ -1,5 +1,6 @@
 import { relations, sql, type SQL } from 'drizzle-orm';
 import {
+  bigint,
   index,
   inet,
   jsonb,
@@ -90,6 +91,10 @@ export const events = pgTable(
     affectedObjects: jsonb('affected_objects').$type<AffectedObject[]>().notNull().default([]),
     changes: jsonb('changes').$type<EventChanges>(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    // Who sent the event and its number in that sender's sequence (lost-event detection);
+    // NULL for events recorded without (before they existed, or not through the recorder).
+    producerId: byteText('producer_id'),
+    producerSeq: bigint('producer_seq', { mode: 'number' }),
   },
   (t) => [
     // Keyset order is (occurred_at, event_id): this key serves the default newest-first
@@ -118,6 +123,7 @@ export const events = pgTable(
     index('events_result_code_idx').on(t.resultCode, t.occurredAt, t.eventId),
     index('events_action_idx').on(t.action, t.occurredAt, t.eventId),
     index('events_agent_idx').on(t.agent, t.occurredAt, t.eventId),
+    index('events_producer_id_idx').on(t.producerId, t.occurredAt, t.eventId),
     // A description may be longer than a btree entry can hold: it sorts by its first
     // DESCRIPTION_SORT_CHARS characters (then by time), and that prefix is what is indexed.
     index('events_description_sort_idx').on(
@@ -153,6 +159,7 @@ interface KindTypes extends Record<ValueKind, unknown> {
   ip: string;
   enum: string;
   json: unknown;
+  count: number;
 }
 type _ColumnsWithoutDeclaration = AssertNever<Exclude<keyof Event, EventField>>;
 type _DeclarationsWithoutColumn = AssertNever<Exclude<EventField, keyof Event>>;

@@ -7,6 +7,7 @@ export * from './events';
 export * from './jobs';
 export * from './legal-holds';
 export * from './login-throttle';
+export * from './producers';
 export * from './seals';
 export * from './sessions';
 export * from './settings';

@@ -13,7 +13,7 @@ export interface LiveServer {
 
 /**
  * The real API over HTTP on an ephemeral loopback port, on a fresh database (PGlite, or
- * PostgreSQL when DATABASE_URL is set).
+ * PostgreSQL when DATABASE_URL is set). Its clock is the app's: `app.setNow()` moves it.
  */
 export async function startLiveServer(): Promise<LiveServer> {
   const app = await createTestApp();
@@ -21,6 +21,7 @@ export async function startLiveServer(): Promise<LiveServer> {
     config: { LOG_LEVEL: 'silent' },
     store: app.store,
     archiveDir: app.archiveDir,
+    clock: app.deps.clock,
     sleep: () => Promise.resolve(),
   });
   const url = await http.listen({ port: 0, host: '127.0.0.1' });

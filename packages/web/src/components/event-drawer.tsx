@@ -103,6 +103,8 @@ function GridValue({
   const value = event[field];
   if (value === null) return null;
   if (field === 'status') return <StatusBadge status={event.status} />;
+  // A count (the producer's sequence number): its digits, ungrouped, as it is searched for.
+  if (typeof value === 'number') return <>{String(value)}</>;
   switch (declarationOf(field).kind) {
     case 'time':
       return <>{formatInZone(value, timeZone)}</>;
