@@ -23,6 +23,7 @@ import {
 import { sql } from 'drizzle-orm';
 
 import { sqlState } from '../data/db-errors';
+import { Periodic } from '../jobs/periodic';
 import { readEventLeaves } from './event-leaves';
 import type { SigningKey } from './signing-key';
 
@@ -173,44 +174,14 @@ export interface SealerOptions {
   onError?: (error: unknown) => void;
 }
 
-/**
- * Runs sealPending every second or so on a timer of its own, beside the job runner (like
- * the count compaction): a long export or purge must not hold sealing up.
- */
-export class Sealer {
-  private readonly intervalMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-
-  constructor(private readonly options: SealerOptions) {
-    this.intervalMs = options.intervalMs ?? 1_000;
-  }
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = sealPending(
-        this.options.store.db,
-        this.options.key,
-        this.options.clock ?? (() => new Date()),
-      )
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.options.onError?.(error);
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    tick();
-  }
-
-  /** Stops, letting a round in progress commit. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+/** Runs sealPending every second or so, beside the job runner (jobs/periodic.ts). */
+export class Sealer extends Periodic {
+  constructor(options: SealerOptions) {
+    const clock = options.clock ?? (() => new Date());
+    super(
+      () => sealPending(options.store.db, options.key, clock),
+      options.intervalMs ?? 1_000,
+      options.onError,
+    );
   }
 }

@@ -1,5 +1,7 @@
 import { compactEventCounts, compactProducerSeqs, type AuditDb } from '@audit/db';
 
+import { Periodic } from './periodic';
+
 export interface CountCompactorOptions {
   store: AuditDb;
   /** Pause between compactions. */
@@ -14,38 +16,13 @@ export interface CountCompactorOptions {
  * only one compacts at a time, the others skip their turn. Reads are exact either way;
  * this keeps the deltas they add up (or fold first) few.
  */
-export class CountCompactor {
-  private readonly intervalMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-
-  constructor(private readonly options: CountCompactorOptions) {
-    this.intervalMs = options.intervalMs ?? 1_000;
-  }
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      const { db } = this.options.store;
-      this.running = compactEventCounts(db)
-        .then(() => compactProducerSeqs(db))
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.options.onError?.(error);
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    tick();
-  }
-
-  /** Stops, letting a compaction in progress commit. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+export class CountCompactor extends Periodic {
+  constructor(options: CountCompactorOptions) {
+    const { db } = options.store;
+    super(
+      () => compactEventCounts(db).then(() => compactProducerSeqs(db)),
+      options.intervalMs ?? 1_000,
+      options.onError,
+    );
   }
 }

@@ -1,8 +1,9 @@
-import { jobs, settings, type Database, type Job } from '@audit/db';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { settings, type Database, type Job } from '@audit/db';
+import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 
 import { retentionSettingsSchema } from '../schemas/retention';
+import { ensureDailyJob, lastEndedJobOfType, pendingJobOfType, type DailyJob } from './daily-job';
 import { purgeCanceledSummary, runPurge, type PurgeCheckpoint } from './purge-job';
 import type { JobDeps } from './handlers';
 import type { JobHandler } from './runner';
@@ -13,9 +14,14 @@ export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
 export const DEFAULT_RETENTION: RetentionSettings = { days: 90, archive: true };
 
 const RETENTION_KEY = 'retention';
-export const RETENTION_JOB_NAME = 'Retention: remove old events';
-/** Runs at 03:00 UTC, a quiet hour for most. */
-const RETENTION_HOUR_UTC = 3;
+
+export const DAILY_RETENTION: DailyJob = {
+  type: 'retention',
+  name: 'Retention: remove old events',
+  /** 03:00 UTC, a quiet hour for most. */
+  hourUtc: 3,
+  lockKey: 7_412_003_004,
+};
 
 export async function getRetention(db: Database): Promise<RetentionSettings> {
   const [row] = await db.select().from(settings).where(eq(settings.key, RETENTION_KEY));
@@ -35,61 +41,19 @@ export async function setRetention(
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now, updatedBy: by } });
 }
 
-/** The next 03:00 UTC after `now`. */
-export function nextRetentionRun(now: Date): Date {
-  const next = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), RETENTION_HOUR_UTC),
-  );
-  if (next <= now) next.setUTCDate(next.getUTCDate() + 1);
-  return next;
-}
-
-/**
- * Makes sure the daily retention job is on the schedule (once, whatever the number of
- * processes starting). Each run schedules the next one when it ends.
- */
-export async function ensureRetentionJob(db: Database, now: Date): Promise<Job> {
-  return db.transaction(async (tx) => {
-    await tx.execute('SELECT pg_advisory_xact_lock(7412003004)');
-    const pending = await pendingRetentionJob(tx);
-    if (pending) return pending;
-    const [created] = await tx
-      .insert(jobs)
-      .values({
-        name: RETENTION_JOB_NAME,
-        type: 'retention',
-        scheduledAt: nextRetentionRun(now),
-        recurrence: { interval: 'P1D', startsAt: nextRetentionRun(now).toISOString() },
-        createdBy: 'system',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!created) throw new Error('insert returned nothing');
-    return created;
-  });
+/** Makes sure the daily retention job is on the schedule (once, whatever the number of processes starting). */
+export function ensureRetentionJob(db: Database, now: Date): Promise<Job> {
+  return ensureDailyJob(db, DAILY_RETENTION, now);
 }
 
 /** The retention run scheduled or running, if any (none once an admin canceled it). */
-export async function pendingRetentionJob(db: Database): Promise<Job | null> {
-  const [pending] = await db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.type, 'retention'), inArray(jobs.state, ['scheduled', 'in_progress'])))
-    .orderBy(desc(jobs.id))
-    .limit(1);
-  return pending ?? null;
+export function pendingRetentionJob(db: Database): Promise<Job | null> {
+  return pendingJobOfType(db, DAILY_RETENTION.type);
 }
 
 /** The last retention run that ended, with what it removed. */
-export async function lastRetentionRun(db: Database): Promise<Job | null> {
-  const [job] = await db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.type, 'retention'), inArray(jobs.state, ['success', 'failure', 'canceled'])))
-    .orderBy(desc(jobs.endedAt), desc(jobs.id))
-    .limit(1);
-  return job ?? null;
+export function lastRetentionRun(db: Database): Promise<Job | null> {
+  return lastEndedJobOfType(db, DAILY_RETENTION.type);
 }
 
 /** Each run reads the settings as they are then, and purges through the purge job's path. */
