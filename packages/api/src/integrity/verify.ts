@@ -99,8 +99,11 @@ const DEFAULT_MAX_PROBLEMS = 1000;
 export const UNSEALED_AFTER_MS = 60_000;
 /** Entries read per query (a checkpoint's leaves are up to ~400 KB). */
 const ENTRY_PAGE = 8;
-/** Events read per query within one checkpoint's range. */
-const EVENT_PAGE = 2000;
+/**
+ * Events read per query within one checkpoint's range: a whole checkpoint's worth, so that a
+ * range is one query (on a store partitioned by month, each query probes every partition).
+ */
+const EVENT_PAGE = 10_000;
 
 type EntryRow = {
   seq: string;
