@@ -113,6 +113,7 @@ describe('pnpm bench --quick', () => {
       ...readScenarios({ cursorPage: 20 }).map((s) => s.id),
       ...PAGE_OPEN_IDS,
       ...browserRows,
+      'integrity',
       'ingest',
       'export.2000',
       'export.5000',

@@ -134,7 +134,7 @@ describe('the packed @audit/sdk', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('packs the built files, a licence and no dependency, under 100 kB unpacked', async () => {
+  it('packs the built files, a licence and no dependency, under 105 kB unpacked', async () => {
     // `prepack` builds first, so the tarball always holds the current source; pnpm writes the
     // catalog's versions into the packed package.json, as publishing does.
     await sh('pnpm', ['pack', '--pack-destination', scratch], SDK_DIR, process.env);
