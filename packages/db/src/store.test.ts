@@ -402,5 +402,6 @@ describe('createDb', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // Four PGlite starts on disk, migrating once: over 60 s on a loaded 2-core machine.
+  }, 180_000);
 });
